@@ -1,0 +1,3 @@
+"""provenance: a claim-and-source provenance tracker."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The web layer: FastAPI routes, dependencies and the problem-details error shape."""

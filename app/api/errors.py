@@ -1,0 +1,164 @@
+"""One error shape for every failure: RFC 9457 problem details (application/problem+json)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
+
+from app.domain.errors import (
+    AlreadyExists,
+    BundleError,
+    Gone,
+    InUse,
+    InvalidInput,
+    NotFound,
+    ProvenanceError,
+)
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("provenance.api")
+
+_STATUS: list[tuple[type[ProvenanceError], int, str]] = [
+    (NotFound, 404, "not-found"),
+    (Gone, 410, "deleted"),
+    (AlreadyExists, 409, "already-exists"),
+    (InUse, 409, "still-referenced"),
+    (BundleError, 422, "invalid-bundle"),
+    (InvalidInput, 422, "invalid-input"),
+    (ProvenanceError, 400, "bad-request"),
+]
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. value.low")
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(examples=["urn:provenance:problem:not-found"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["no claim 'nk-sappers'"])
+    instance: str = Field(examples=["/claims/nk-sappers"])
+    field: str | None = Field(default=None, description="The input field at fault, if one")
+    errors: list[FieldError] | None = Field(default=None, description="Each invalid field")
+
+
+def problem(
+    request: Request,
+    status: int,
+    slug: str,
+    detail: str,
+    *,
+    title: str | None = None,
+    field: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=f"urn:provenance:problem:{slug}",
+        title=title or HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        field=field,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"} and len(parts) > 1:
+        parts = parts[1:] if parts[0] == "body" else parts
+    # Drop pydantic's union branch labels (e.g. 'int', 'constrained-str').
+    return ".".join(p for p in parts if p not in {"int", "str", "float", "date", "constrained-str"})
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProvenanceError)
+    for cls, status, slug in _STATUS:
+        if isinstance(exc, cls):
+            return problem(request, status, slug, exc.detail, title=exc.title, field=exc.field)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    raw = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in raw):
+        return problem(request, 400, "malformed-json", "the request body is not valid JSON")
+    errors = [
+        FieldError(field=_field_path(tuple(e.get("loc", ()))), message=e["msg"], type=e["type"])
+        for e in raw
+    ]
+    listed = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+    return problem(
+        request,
+        422,
+        "validation",
+        f"the request is invalid: {listed}",
+        title="Invalid request",
+        field=errors[0].field if errors else None,
+        errors=errors,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    slug = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-")
+    return problem(request, exc.status_code, slug, detail, headers=exc.headers)
+
+
+async def _stale(request: Request, exc: Exception) -> JSONResponse:
+    return problem(
+        request, 409, "edit-conflict",
+        "the record was changed by someone else while this request ran; reload it and retry",
+    )  # fmt: skip
+
+
+async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    return problem(request, 409, "constraint", "the change clashes with a stored record")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(request, 500, "internal", "the server failed; the error was logged")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ProvenanceError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(StaleDataError, _stale)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": description}
+    for status, description in {
+        404: "No such record",
+        410: "The record was deleted",
+        409: "Clashes with a stored record",
+        422: "Invalid input; `errors` names each field",
+    }.items()
+}

@@ -1,0 +1,121 @@
+"""/assertions: one document asserting one value for one claim."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.errors import PROBLEM_RESPONSES
+from app.api.routes.common import (
+    FilterRef,
+    IncludeDeleted,
+    RefPath,
+    history_page,
+    page_of,
+    resolve_filter,
+)
+from app.db import queries
+from app.db.lookup import find
+from app.db.models import Assertion, Claim, Document, Outlet, Source
+from app.domain.vocabulary import AssertionStatus, Stance
+from app.schemas.common import Page
+from app.schemas.records import AssertionIn, AssertionPatch, RetractIn
+from app.schemas.views import AssertionOut, RevisionOut
+from app.services import assertions, present
+
+router = APIRouter(prefix="/assertions", tags=["assertions"], responses=PROBLEM_RESPONSES)
+
+
+def _view(session: SessionDep, assertion_id: int) -> AssertionOut:
+    session.expire_all()
+    return present.assertion_view(
+        find(session, Assertion, assertion_id, options=queries.ASSERTION_VIEW, include_deleted=True)
+    )
+
+
+@router.get("", summary="List assertions")
+def list_assertions(
+    session: SessionDep,
+    params: PageDep,
+    claim: FilterRef = None,
+    outlet: FilterRef = None,
+    document: FilterRef = None,
+    source: Annotated[
+        str | None, Query(max_length=200, description="As the root or an intermediary")
+    ] = None,
+    stance: Stance | None = None,
+    status_: Annotated[AssertionStatus | None, Query(alias="status")] = None,
+    as_of_from: Annotated[date | None, Query(description="As-of window overlaps from")] = None,
+    as_of_to: Annotated[date | None, Query(description="As-of window overlaps up to")] = None,
+    published_from: Annotated[datetime | None, Query(description="Document published from")] = None,
+    published_to: Annotated[datetime | None, Query(description="Document published up to")] = None,
+    include_deleted: IncludeDeleted = False,
+) -> Page[AssertionOut]:
+    f = queries.AssertionFilter(
+        claim_id=resolve_filter(session, Claim, claim, "claim"),
+        document_id=resolve_filter(session, Document, document, "document"),
+        outlet_id=resolve_filter(session, Outlet, outlet, "outlet"),
+        source_id=resolve_filter(session, Source, source, "source"),
+        stance=stance,
+        status=status_,
+        as_of_from=as_of_from,
+        as_of_to=as_of_to,
+        published_from=published_from,
+        published_to=published_to,
+        include_deleted=include_deleted,
+    )
+    rows, next_cursor = queries.list_assertions(session, f, params.limit, params.cursor)
+    return page_of([present.assertion_view(r) for r in rows], next_cursor, params)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create an assertion")
+def create_assertion(
+    body: AssertionIn, session: SessionDep, actor: ActorDep, response: Response
+) -> AssertionOut:
+    """The quote is checked against the document's raw text: give `start`/`end`, or only
+    `exact` (with `prefix`/`suffix` if it occurs more than once) and the offsets are found."""
+    assertion = assertions.create_assertion(session, body, actor)
+    response.headers["Location"] = f"/assertions/{assertion.id}"
+    return _view(session, assertion.id)
+
+
+@router.get("/{ref}", summary="Read an assertion with its document, outlet, source and quote")
+def read_assertion(
+    ref: RefPath, session: SessionDep, include_deleted: IncludeDeleted = False
+) -> AssertionOut:
+    return present.assertion_view(
+        find(
+            session, Assertion, ref, options=queries.ASSERTION_VIEW, include_deleted=include_deleted
+        )
+    )
+
+
+@router.patch("/{ref}", summary="Update an assertion")
+def update_assertion(
+    ref: RefPath, body: AssertionPatch, session: SessionDep, actor: ActorDep
+) -> AssertionOut:
+    assertion = assertions.update_assertion(session, ref, body, actor)
+    return _view(session, assertion.id)
+
+
+@router.post("/{ref}/retract", summary="Retract an assertion")
+def retract_assertion(
+    ref: RefPath, body: RetractIn, session: SessionDep, actor: ActorDep
+) -> AssertionOut:
+    """Marks the assertion retracted (the outlet withdrew it); the reason goes to its notes."""
+    assertion = assertions.retract_assertion(session, ref, body.reason, actor)
+    return _view(session, assertion.id)
+
+
+@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an assertion")
+def delete_assertion(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+    """Soft delete, recorded as a revision."""
+    assertions.delete_assertion(session, ref, actor)
+
+
+@router.get("/{ref}/history", summary="An assertion's revisions")
+def assertion_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    return history_page(session, Assertion, "assertion", ref, params)

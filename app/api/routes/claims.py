@@ -1,0 +1,75 @@
+"""/claims: the propositions outlets report values for."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.errors import PROBLEM_RESPONSES
+from app.api.routes.common import IncludeDeleted, RefPath, history_page, page_of
+from app.db import queries
+from app.db.lookup import find
+from app.db.models import Claim
+from app.domain.vocabulary import Behavior, ValueType
+from app.schemas.common import Page
+from app.schemas.records import ClaimIn, ClaimPatch
+from app.schemas.views import ClaimDetail, ClaimOut, RevisionOut
+from app.services import claims, present
+
+router = APIRouter(prefix="/claims", tags=["claims"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("", summary="List and search claims")
+def list_claims(
+    session: SessionDep,
+    params: PageDep,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in title, slug, description or aliases")
+    ] = None,
+    tag: Annotated[str | None, Query(max_length=80)] = None,
+    unit: Annotated[str | None, Query(max_length=60)] = None,
+    value_type: ValueType | None = None,
+    behavior: Behavior | None = None,
+    include_deleted: IncludeDeleted = False,
+) -> Page[ClaimOut]:
+    f = queries.ClaimFilter(
+        q=q, tag=tag, unit=unit, value_type=value_type, behavior=behavior,
+        include_deleted=include_deleted,
+    )  # fmt: skip
+    rows, next_cursor = queries.list_claims(session, f, params.limit, params.cursor)
+    return page_of([present.claim_view(r) for r in rows], next_cursor, params)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a claim")
+def create_claim(
+    body: ClaimIn, session: SessionDep, actor: ActorDep, response: Response
+) -> ClaimOut:
+    claim = claims.create_claim(session, body, actor)
+    response.headers["Location"] = f"/claims/{claim.id}"
+    return present.claim_view(claim)
+
+
+@router.get("/{ref}", summary="Read a claim with its assertions")
+def read_claim(ref: RefPath, session: SessionDep) -> ClaimDetail:
+    """The claim and every live assertion of it, each with its document, outlet,
+    attribution and quote, in one call."""
+    claim = find(session, Claim, ref, options=queries.CLAIM_VIEW)
+    return present.claim_detail(claim, queries.assertions_of_claim(session, claim.id))
+
+
+@router.patch("/{ref}", summary="Update a claim")
+def update_claim(ref: RefPath, body: ClaimPatch, session: SessionDep, actor: ActorDep) -> ClaimOut:
+    return present.claim_view(claims.update_claim(session, ref, body, actor))
+
+
+@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a claim")
+def delete_claim(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+    """Soft delete. Refused while the claim has live assertions."""
+    claims.delete_claim(session, ref, actor)
+
+
+@router.get("/{ref}/history", summary="A claim's revisions")
+def claim_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    return history_page(session, Claim, "claim", ref, params)

@@ -1,0 +1,98 @@
+"""/documents: captured reports, kept as evidence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.errors import PROBLEM_RESPONSES
+from app.api.routes.common import (
+    FilterRef,
+    IncludeDeleted,
+    RefPath,
+    history_page,
+    page_of,
+    resolve_filter,
+)
+from app.db import queries
+from app.db.lookup import find
+from app.db.models import Document, Outlet
+from app.schemas.common import Page
+from app.schemas.records import DocumentIn, DocumentPatch
+from app.schemas.views import DocumentDetail, DocumentOut, RevisionOut
+from app.services import documents, present
+
+router = APIRouter(prefix="/documents", tags=["documents"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("", summary="List documents")
+def list_documents(
+    session: SessionDep,
+    params: PageDep,
+    q: Annotated[str | None, Query(max_length=200, description="Text in the title")] = None,
+    outlet: FilterRef = None,
+    language: Annotated[str | None, Query(max_length=16)] = None,
+    published_from: Annotated[datetime | None, Query(description="Inclusive")] = None,
+    published_to: Annotated[datetime | None, Query(description="Inclusive")] = None,
+    sha256: Annotated[str | None, Query(pattern=r"^[0-9a-f]{64}$")] = None,
+    include_deleted: IncludeDeleted = False,
+) -> Page[DocumentOut]:
+    f = queries.DocumentFilter(
+        q=q,
+        outlet_id=resolve_filter(session, Outlet, outlet, "outlet"),
+        language=language,
+        published_from=published_from,
+        published_to=published_to,
+        sha256=sha256,
+        include_deleted=include_deleted,
+    )
+    rows, next_cursor = queries.list_documents(session, f, params.limit, params.cursor)
+    return page_of([present.document_view(r) for r in rows], next_cursor, params)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Store a captured document")
+def create_document(
+    body: DocumentIn, session: SessionDep, actor: ActorDep, response: Response
+) -> DocumentOut:
+    """The raw text is kept as captured with its sha256; `sha256`, when sent, is checked."""
+    document = documents.create_document(session, body, actor)
+    document = find(session, Document, document.id, options=queries.DOCUMENT_VIEW)
+    response.headers["Location"] = f"/documents/{document.id}"
+    return present.document_view(document)
+
+
+@router.get("/{ref}", summary="Read a document with its text and assertions")
+def read_document(
+    ref: RefPath, session: SessionDep, include_deleted: IncludeDeleted = False
+) -> DocumentDetail:
+    document = find(
+        session, Document, ref, options=queries.DOCUMENT_VIEW, include_deleted=include_deleted
+    )
+    assertions = queries.assertions_of_document(
+        session, document.id, include_deleted=include_deleted
+    )
+    return present.document_detail(document, assertions)
+
+
+@router.patch("/{ref}", summary="Update a document's metadata")
+def update_document(
+    ref: RefPath, body: DocumentPatch, session: SessionDep, actor: ActorDep
+) -> DocumentOut:
+    document = documents.update_document(session, ref, body, actor)
+    return present.document_view(
+        find(session, Document, document.id, options=queries.DOCUMENT_VIEW)
+    )
+
+
+@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a document")
+def delete_document(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+    """Soft delete of the document and of its assertions, each recorded as a revision."""
+    documents.delete_document(session, ref, actor)
+
+
+@router.get("/{ref}/history", summary="A document's revisions")
+def document_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    return history_page(session, Document, "document", ref, params)

@@ -1,0 +1,139 @@
+"""The `provenance` command: serve, migrate, seed, import and export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from app.config import get_settings
+from app.db import migrate as migrations
+from app.db.engine import make_engine, make_session_factory, transaction
+from app.domain.errors import ProvenanceError
+from app.services import bundle
+
+cli = typer.Typer(help="Claim-and-source provenance tracker.", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def _import(path: Path, actor: str) -> bundle.ImportReport:
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    try:
+        if not err.is_terminal:
+            with transaction(factory) as session:
+                return bundle.import_file(session, path, actor)
+        with Progress(
+            TextColumn("[bold]importing {task.description}"), BarColumn(),
+            TextColumn("{task.completed}/{task.total} lines"), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task(path.name, total=_count_lines(path))
+            with transaction(factory) as session:
+                return bundle.import_file(
+                    session, path, actor,
+                    progress=lambda line: progress.update(task, completed=line),
+                )  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def _print_report(report: bundle.ImportReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.as_dict()))
+        return
+    table = Table("record", "created", "updated", "unchanged")
+    for kind in bundle.TYPES:
+        table.add_row(
+            kind, str(report.created[kind]), str(report.updated[kind]),
+            str(report.unchanged[kind]),
+        )  # fmt: skip
+    Console().print(table)
+
+
+@cli.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Bring the database schema up to date (Alembic upgrade)."""
+    migrations.upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@cli.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON")] = False,
+) -> None:
+    """Import an NDJSON bundle in one transaction (all or nothing); safe to repeat."""
+    try:
+        report = _import(path, "cli:import")
+    except ProvenanceError as exc:
+        err.print(f"[red]import failed, nothing was stored:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    _print_report(report, as_json)
+
+
+@cli.command()
+def seed(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON")] = False,
+) -> None:
+    """Load the seed data set (seeds/bundle.ndjson); running it twice changes nothing."""
+    path = get_settings().seeds_dir / "bundle.ndjson"
+    try:
+        report = _import(path, "cli:seed")
+    except ProvenanceError as exc:
+        err.print(f"[red]seed failed, nothing was stored:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    _print_report(report, as_json)
+
+
+@cli.command()
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default stdout")
+    ] = None,
+) -> None:
+    """Export every live record as an NDJSON bundle."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            if output is None:
+                counts = bundle.export(session, sys.stdout)
+            else:
+                with output.open("w", encoding="utf-8") as handle:
+                    counts = bundle.export(session, handle)
+    finally:
+        engine.dispose()
+    err.print(", ".join(f"{counts[t]} {t}s" for t in bundle.TYPES), highlight=False)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: HOST setting, 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: PORT setting, 8000")] = None,
+    reload: bool = False,
+) -> None:
+    """Serve the API and its docs (/docs)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app", factory=True, reload=reload,
+        host=host or settings.host, port=port or settings.port,
+    )  # fmt: skip
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,55 @@
+"""Find one tracked row by its id, slug or key, whichever the caller gave."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
+
+from app.db.models import Assertion, Claim, Document, Outlet, Source, Tracked
+from app.domain.errors import Gone, NotFound
+
+M = TypeVar("M", bound=Tracked)
+
+NATURAL_KEY: dict[type[Tracked], str] = {
+    Outlet: "slug",
+    Source: "slug",
+    Claim: "slug",
+    Document: "key",
+    Assertion: "key",
+}
+LABEL: dict[type[Tracked], str] = {
+    Outlet: "outlet",
+    Source: "source",
+    Claim: "claim",
+    Document: "document",
+    Assertion: "assertion",
+}
+
+
+def ref_condition(model: type[Tracked], ref: int | str) -> Any:
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        return model.id == int(ref)
+    return getattr(model, NATURAL_KEY[model]) == ref
+
+
+def find(
+    session: Session,
+    model: type[M],
+    ref: int | str,
+    *,
+    options: tuple[ORMOption, ...] = (),
+    include_deleted: bool = False,
+    field: str | None = None,
+) -> M:
+    """The row ``ref`` names; ``NotFound`` when there is none, ``Gone`` when it is deleted."""
+    stmt = sa.select(model).where(ref_condition(model, ref)).options(*options)
+    row = session.scalars(stmt).unique().one_or_none()
+    label = LABEL[model]
+    if row is None:
+        raise NotFound(f"no {label} {ref!r}", field=field)
+    if row.deleted_at is not None and not include_deleted:
+        raise Gone(f"{label} {ref!r} was deleted at {row.deleted_at.isoformat()}", field=field)
+    return row

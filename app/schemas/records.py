@@ -1,0 +1,211 @@
+"""Input shapes: what a client sends to create or patch a record, and what a bundle line holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from app.domain.vocabulary import (
+    AssertionStatus,
+    Behavior,
+    CreatorKind,
+    OutletKind,
+    Precision,
+    SourceKind,
+    Stance,
+    ValueType,
+)
+from app.schemas.common import (
+    AsOf,
+    Attribution,
+    Key,
+    LongText,
+    Name,
+    Quote,
+    Ref,
+    ShortText,
+    Slug,
+    Strict,
+    Value,
+)
+
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Domain = Annotated[str, StringConstraints(max_length=253, pattern=r"^[A-Za-z0-9.-]+$")]
+Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://\S+$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Timestamp = datetime
+
+
+class OutletIn(Strict):
+    slug: Slug
+    name: Name
+    domain: Domain | None = None
+    country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2")
+    kind: OutletKind = OutletKind.OTHER
+    notes: LongText | None = None
+
+
+class OutletPatch(Strict):
+    slug: Slug | None = None
+    name: Name | None = None
+    domain: Domain | None = None
+    country: Country | None = None
+    kind: OutletKind | None = None
+    notes: LongText | None = None
+
+
+class SourceIn(Strict):
+    slug: Slug
+    name: Name
+    kind: SourceKind = SourceKind.OTHER
+    affiliation: Annotated[str, StringConstraints(max_length=200)] | None = None
+    notes: LongText | None = None
+
+
+class SourcePatch(Strict):
+    slug: Slug | None = None
+    name: Name | None = None
+    kind: SourceKind | None = None
+    affiliation: Annotated[str, StringConstraints(max_length=200)] | None = None
+    notes: LongText | None = None
+
+
+class ClaimIn(Strict):
+    slug: Slug
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    description: LongText | None = None
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    value_type: ValueType = ValueType.QUANTITY
+    behavior: Behavior = Behavior.FIXED
+    tolerance: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=0.1, description="Relative half-width for 'approximately' wording"
+    )
+    aliases: Annotated[list[Alias], Field(max_length=100)] = Field(default_factory=list)
+    tags: Annotated[list[Tag], Field(max_length=50)] = Field(default_factory=list)
+    notes: LongText | None = None
+
+
+class ClaimPatch(Strict):
+    slug: Slug | None = None
+    title: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+        | None
+    ) = None
+    description: LongText | None = None
+    unit: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None
+    ) = None
+    value_type: ValueType | None = None
+    behavior: Behavior | None = None
+    tolerance: Annotated[float, Field(ge=0, lt=1)] | None = None
+    aliases: Annotated[list[Alias], Field(max_length=100)] | None = None
+    tags: Annotated[list[Tag], Field(max_length=50)] | None = None
+    notes: LongText | None = None
+
+
+class DocumentIn(Strict):
+    key: Key | None = Field(default=None, description="Generated when left out")
+    outlet: Ref
+    url: Url | None = None
+    title: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+        | None
+    ) = None
+    author: Annotated[str, StringConstraints(max_length=300)] | None = None
+    published_at: Timestamp | None = Field(default=None, description="Naive times are UTC")
+    published_precision: Precision | None = None
+    retrieved_at: Timestamp | None = None
+    language: Language | None = None
+    raw_text: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)]
+    clean_text: Annotated[str, StringConstraints(max_length=2_000_000)] | None = None
+    sha256: Sha256 | None = Field(default=None, description="Checked against raw_text when given")
+    notes: LongText | None = None
+
+
+class DocumentPatch(Strict):
+    """The raw capture is evidence and cannot be patched: store a new document instead."""
+
+    outlet: Ref | None = None
+    url: Url | None = None
+    title: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+        | None
+    ) = None
+    author: Annotated[str, StringConstraints(max_length=300)] | None = None
+    published_at: Timestamp | None = None
+    published_precision: Precision | None = None
+    retrieved_at: Timestamp | None = None
+    language: Language | None = None
+    clean_text: Annotated[str, StringConstraints(max_length=2_000_000)] | None = None
+    notes: LongText | None = None
+
+
+class AssertionIn(Strict):
+    key: Key | None = Field(default=None, description="Generated when left out")
+    claim: Ref
+    document: Ref
+    stance: Stance = Stance.ASSERTS
+    value: Value
+    as_of: AsOf | None = None
+    hedge: ShortText | None = Field(default=None, examples=["reportedly"])
+    attribution: Attribution = Field(default_factory=Attribution)
+    quote: Quote | None = None
+    notes: LongText | None = None
+
+
+class AssertionPatch(Strict):
+    claim: Ref | None = None
+    document: Ref | None = None
+    stance: Stance | None = None
+    value: Value | None = None
+    as_of: AsOf | None = None
+    hedge: ShortText | None = None
+    attribution: Attribution | None = None
+    quote: Quote | None = None
+    notes: LongText | None = None
+
+
+class RetractIn(Strict):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+# Bundle lines: the same shapes plus a ``type`` and, for assertions, their provenance.
+
+
+class OutletRecord(OutletIn):
+    type: Literal["outlet"]
+
+
+class SourceRecord(SourceIn):
+    type: Literal["source"]
+
+
+class ClaimRecord(ClaimIn):
+    type: Literal["claim"]
+
+
+class DocumentRecord(DocumentIn):
+    type: Literal["document"]
+    key: Key
+    outlet: Ref
+    raw_text: Annotated[str, StringConstraints(max_length=2_000_000)] = ""
+    raw_text_file: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class AssertionRecord(AssertionIn):
+    type: Literal["assertion"]
+    key: Key
+    created_by: Annotated[str, StringConstraints(min_length=1, max_length=200)] = "import"
+    creator_kind: CreatorKind = CreatorKind.IMPORT
+    status: AssertionStatus = AssertionStatus.ACTIVE
+
+
+BundleRecord = Annotated[
+    OutletRecord | SourceRecord | ClaimRecord | DocumentRecord | AssertionRecord,
+    Field(discriminator="type"),
+]

@@ -1,0 +1,172 @@
+"""Assertions: one document asserting one value for one claim, with its evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.db import queries
+from app.db.lookup import find
+from app.db.models import Assertion, AssertionIntermediary, Claim, Document, Source
+from app.domain.errors import InvalidInput
+from app.domain.quotes import anchor_quote
+from app.domain.vocabulary import AssertionStatus, CreatorKind, Stance, ValueType
+from app.schemas.common import Value
+from app.schemas.records import AssertionIn, AssertionPatch
+from app.services import records, revisions, rows
+from app.services.documents import new_key
+
+
+def value_columns(value: Value, stance: Stance, value_type: ValueType) -> dict[str, Any]:
+    """The interval columns for ``value`` on a claim of ``value_type``."""
+    bounds = [b for b in (value.low, value.high) if b is not None]
+    if stance is Stance.UNDISCLOSED and (value.qualifier is not None or bounds):
+        raise InvalidInput(
+            "an undisclosed value has no qualifier and no interval: give only value.text",
+            field="value",
+        )
+    if value_type is ValueType.TEXT and bounds:
+        raise InvalidInput(
+            "a text claim's value has no low or high: give value.text", field="value"
+        )
+    if value_type is ValueType.QUANTITY and any(isinstance(b, date) for b in bounds):
+        raise InvalidInput(
+            "this claim counts a quantity: low and high are numbers", field="value.low"
+        )
+    if value_type is ValueType.DATE and any(not isinstance(b, date) for b in bounds):
+        raise InvalidInput(
+            "this claim's value is a date: low and high are YYYY-MM-DD", field="value.low"
+        )
+    if value.qualifier is not None and value_type is not ValueType.TEXT and not bounds:
+        raise InvalidInput(
+            f"a {value.qualifier} value needs an interval: give value.low or value.high",
+            field="value.low",
+        )
+    dated = value_type is ValueType.DATE
+    return {
+        "value_text": value.text,
+        "qualifier": value.qualifier,
+        "low": None if dated else value.low,
+        "high": None if dated else value.high,
+        "date_low": value.low if dated else None,
+        "date_high": value.high if dated else None,
+        "low_inclusive": value.low_inclusive,
+        "high_inclusive": value.high_inclusive,
+    }
+
+
+def assertion_fields(session: Session, body: AssertionIn) -> tuple[dict[str, Any], list[int]]:
+    """Column values and the intermediaries' source ids for ``body``, every rule checked."""
+    claim = find(session, Claim, body.claim, field="claim")
+    document = find(session, Document, body.document, field="document")
+    fields = value_columns(body.value, body.stance, claim.value_type)
+    fields.update(
+        claim_id=claim.id,
+        document_id=document.id,
+        stance=body.stance,
+        hedge=body.hedge,
+        notes=body.notes,
+        as_of_start=body.as_of.start if body.as_of else None,
+        as_of_end=body.as_of.end if body.as_of else None,
+        as_of_precision=body.as_of.precision if body.as_of else None,
+        as_of_text=body.as_of.text if body.as_of else None,
+    )
+    quote = body.quote
+    if quote is None:
+        fields.update(
+            quote_exact=None, quote_start=None, quote_end=None, quote_prefix=None, quote_suffix=None
+        )
+    else:
+        anchor = anchor_quote(
+            document.raw_text,
+            quote.exact,
+            start=quote.start,
+            end=quote.end,
+            prefix=quote.prefix,
+            suffix=quote.suffix,
+        )
+        fields.update(
+            quote_exact=anchor.exact,
+            quote_start=anchor.start,
+            quote_end=anchor.end,
+            quote_prefix=anchor.prefix,
+            quote_suffix=anchor.suffix,
+        )
+    source = body.attribution.source
+    fields["source_id"] = (
+        None if source is None else find(session, Source, source, field="attribution.source").id
+    )
+    via = [find(session, Source, ref, field="attribution.via").id for ref in body.attribution.via]
+    return fields, via
+
+
+def _sync_via(assertion: Assertion, via: list[int]) -> None:
+    links = {link.position: link for link in assertion.intermediaries}
+    kept = []
+    for position, source_id in enumerate(via):
+        link = links.get(position) or AssertionIntermediary(position=position)
+        link.source_id = source_id
+        kept.append(link)
+    assertion.intermediaries = kept
+
+
+def create_assertion(
+    session: Session,
+    body: AssertionIn,
+    actor: str,
+    *,
+    created_by: str | None = None,
+    creator_kind: CreatorKind = CreatorKind.PERSON,
+    status: AssertionStatus = AssertionStatus.ACTIVE,
+) -> Assertion:
+    fields, via = assertion_fields(session, body)
+    assertion = Assertion(
+        key=body.key or new_key("as"),
+        created_by=created_by or actor,
+        creator_kind=creator_kind,
+        status=status,
+        **fields,
+    )
+    _sync_via(assertion, via)
+    return rows.create(session, assertion, actor)
+
+
+def apply_assertion(
+    session: Session, assertion: Assertion, body: AssertionIn, actor: str, **extra: Any
+) -> bool:
+    """Make ``assertion`` say what ``body`` says; False when it already did."""
+    before = revisions.snapshot(assertion)
+    fields, via = assertion_fields(session, body)
+    _sync_via(assertion, via)
+    return rows.update(session, assertion, {**fields, **extra}, actor, before=before)
+
+
+def update_assertion(
+    session: Session, ref: int | str, patch: AssertionPatch, actor: str
+) -> Assertion:
+    assertion = find(session, Assertion, ref, options=queries.ASSERTION_VIEW)
+    current = records.assertion_input(assertion).model_dump(exclude_unset=False)
+    current.update(patch.model_dump(exclude_unset=True))
+    # Offsets belong to the old quote: a new exact text without offsets is located afresh.
+    if patch.quote is not None and patch.quote.start is None:
+        current["quote"] = patch.quote.model_dump()
+    apply_assertion(session, assertion, AssertionIn.model_validate(current), actor)
+    return assertion
+
+
+def retract_assertion(session: Session, ref: int | str, reason: str, actor: str) -> Assertion:
+    assertion = find(session, Assertion, ref, options=queries.ASSERTION_VIEW)
+    if assertion.status is AssertionStatus.RETRACTED:
+        raise InvalidInput(f"assertion {assertion.id} is already retracted", field="status")
+    note = (
+        f"Retracted: {reason}" if not assertion.notes else f"{assertion.notes}\nRetracted: {reason}"
+    )
+    rows.update(session, assertion, {"status": AssertionStatus.RETRACTED, "notes": note}, actor)
+    return assertion
+
+
+def delete_assertion(session: Session, ref: int | str, actor: str) -> None:
+    assertion = find(session, Assertion, ref, options=queries.ASSERTION_VIEW)
+    rows.soft_delete(session, assertion, actor)

@@ -1,0 +1,49 @@
+"""Claims: the propositions whose values outlets report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from app.db import queries
+from app.db.lookup import find
+from app.db.models import Assertion, Claim, ClaimTag
+from app.domain.errors import InUse
+from app.schemas.records import ClaimIn, ClaimPatch
+from app.services import revisions, rows
+
+
+def _sync_tags(claim: Claim, tags: Sequence[str]) -> None:
+    wanted = list(dict.fromkeys(tags))
+    kept = [t for t in claim.tags if t.tag in wanted]
+    have = {t.tag for t in kept}
+    claim.tags = kept + [ClaimTag(tag=t) for t in wanted if t not in have]
+
+
+def create_claim(session: Session, body: ClaimIn, actor: str) -> Claim:
+    claim = Claim(**body.model_dump(exclude={"type", "tags"}))
+    claim.tags = [ClaimTag(tag=t) for t in dict.fromkeys(body.tags)]
+    return rows.create(session, claim, actor)
+
+
+def update_claim(session: Session, ref: int | str, patch: ClaimPatch, actor: str) -> Claim:
+    claim = find(session, Claim, ref, options=queries.CLAIM_VIEW)
+    apply_claim(session, claim, patch.model_dump(exclude_unset=True), actor)
+    return claim
+
+
+def apply_claim(session: Session, claim: Claim, changes: dict[str, object], actor: str) -> bool:
+    before = revisions.snapshot(claim)
+    tags = changes.pop("tags", None)
+    if tags is not None:
+        _sync_tags(claim, tags)  # type: ignore[arg-type]
+    return rows.update(session, claim, changes, actor, before=before)
+
+
+def delete_claim(session: Session, ref: int | str, actor: str) -> None:
+    claim = find(session, Claim, ref, options=queries.CLAIM_VIEW)
+    used = queries.count_live(session, Assertion.claim_id, claim.id)
+    if used:
+        raise InUse(f"claim {claim.slug!r} still has {used} assertions; delete them first")
+    rows.soft_delete(session, claim, actor)
