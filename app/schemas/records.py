@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
@@ -28,6 +27,7 @@ from app.schemas.common import (
     ShortText,
     Slug,
     Strict,
+    Timestamp,
     Value,
 )
 
@@ -38,7 +38,6 @@ Domain = Annotated[str, StringConstraints(max_length=253, pattern=r"^[A-Za-z0-9.
 Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://\S+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-Timestamp = datetime
 
 
 class OutletIn(Strict):
@@ -117,7 +116,7 @@ class DocumentIn(Strict):
         | None
     ) = None
     author: Annotated[str, StringConstraints(max_length=300)] | None = None
-    published_at: Timestamp | None = Field(default=None, description="Naive times are UTC")
+    published_at: Timestamp | None = None
     published_precision: Precision | None = None
     retrieved_at: Timestamp | None = None
     language: Language | None = None

@@ -201,5 +201,5 @@ def export(session: Session, out: TextIO) -> Counter[str]:
     for record in export_records(session):
         line = {"type": record.pop("type"), **record}
         out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-        counts[record["type"]] += 1
+        counts[line["type"]] += 1
     return counts
