@@ -31,7 +31,12 @@ async def outlet(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
 
 
 async def source(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
-    body = {"slug": unique("source"), "name": "Sergei Shoigu", "kind": "person", "affiliation": "RU"}
+    body = {
+        "slug": unique("source"),
+        "name": "Sergei Shoigu",
+        "kind": "person",
+        "affiliation": "RU",
+    }
     return await create(client, "/sources", body | fields)
 
 

@@ -37,7 +37,9 @@ def anyio_backend() -> str:
 def _postgres_admin_url() -> str:
     """The server to create throwaway databases on; skips (fails in CI) when there is none."""
     url = os.environ.get("TEST_DATABASE_URL") or LOCAL_POSTGRES
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    engine = sa.create_engine(
+        url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
     try:
         with engine.connect():
             return url
@@ -111,9 +113,7 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def client(
-    db: sessionmaker[Session], settings: Settings
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(db: sessionmaker[Session], settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The real app over HTTP (httpx's ASGI transport) on an empty database."""
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

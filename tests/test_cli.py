@@ -28,7 +28,8 @@ def test_seed_is_idempotent(run):
     first = run("seed", "--json")
     assert first.exit_code == 0, first.output
     created = json.loads(first.stdout)["created"]
-    assert created["document"] == 5 and created["assertion"] > 20
+    assert created["document"] == 5
+    assert created["assertion"] > 20
     second = json.loads(run("seed", "--json").stdout)
     assert sum(second["created"].values()) == 0
     assert sum(second["updated"].values()) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -65,7 +66,7 @@ def problem(
     title: str | None = None,
     field: str | None = None,
     errors: list[FieldError] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
         type=f"urn:provenance:problem:{slug}",
@@ -80,16 +81,20 @@ def problem(
         body.model_dump(exclude_none=True),
         status_code=status,
         media_type=PROBLEM_JSON,
-        headers=headers,
+        headers=dict(headers) if headers else None,
     )
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
+    """``('body', 'value', 'low', 'float')`` -> ``value.low``: where the client put it."""
     parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path", "header"} and len(parts) > 1:
-        parts = parts[1:] if parts[0] == "body" else parts
-    # Drop pydantic's union branch labels (e.g. 'int', 'constrained-str').
-    return ".".join(p for p in parts if p not in {"int", "str", "float", "date", "constrained-str"})
+    if len(parts) > 1 and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:]
+    # Drop pydantic's labels for the branches of a union (int, constrained-str, ...).
+    return ".".join(p for p in parts if p not in _UNION_BRANCHES and "[" not in p)
+
+
+_UNION_BRANCHES = frozenset({"int", "str", "float", "bool", "date", "datetime", "constrained-str"})
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from app.db import queries
 from app.db.models import Assertion, Claim, Document, Outlet, Source, Tracked
@@ -83,7 +84,11 @@ def _read_text_file(base: Path | None, name: str) -> str:
 
 
 def _existing(session: Session, model: type[Tracked], column: Any, value: str) -> Any:
-    options = {Claim: queries.CLAIM_VIEW, Assertion: queries.ASSERTION_VIEW}.get(model, ())
+    options: tuple[ORMOption, ...] = ()
+    if model is Claim:
+        options = queries.CLAIM_VIEW
+    elif model is Assertion:
+        options = queries.ASSERTION_VIEW
     stmt = sa.select(model).where(column == value).options(*options)
     return session.scalars(stmt).unique().one_or_none()
 

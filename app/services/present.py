@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-
 from app.db.models import Assertion, Claim, Document
 from app.schemas.views import (
     AssertionOut,
@@ -83,4 +81,4 @@ def assertion_view(row: Assertion) -> AssertionOut:
 
 
 def _columns(row: Claim | Document) -> dict[str, object]:
-    return {attr.key: getattr(row, attr.key) for attr in sa.inspect(type(row)).column_attrs}
+    return {attr.key: getattr(row, attr.key) for attr in type(row).__mapper__.column_attrs}

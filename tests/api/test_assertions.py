@@ -10,14 +10,21 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_assertion_read_carries_document_outlet_source_chain_and_quote(client):
-    nis = await builders.source(client, slug="nis", name="National Intelligence Service", kind="agency")
+    nis = await builders.source(
+        client, slug="nis", name="National Intelligence Service", kind="agency"
+    )
     lawmaker = await builders.source(client, slug="lawmaker", name="A lawmaker", kind="person")
     yonhap = await builders.source(client, slug="yonhap", name="Yonhap", kind="agency")
     created = await builders.assertion(
         client,
         key="a-nis-1",
         hedge="reportedly",
-        as_of={"start": "2025-12-01", "end": "2025-12-10", "precision": "day", "text": "by early December"},
+        as_of={
+            "start": "2025-12-01",
+            "end": "2025-12-10",
+            "precision": "day",
+            "text": "by early December",
+        },
         attribution={"source": "nis", "via": ["lawmaker", "yonhap"]},
     )
     read = (await client.get("/assertions/a-nis-1")).json()
@@ -128,7 +135,9 @@ async def test_patch_moves_the_value_and_records_before_and_after(client):
     assertion = await builders.assertion(client)
     response = await client.patch(
         f"/assertions/{assertion['id']}",
-        json={"value": {"text": "some 1,100", "qualifier": "approximately", "low": 990, "high": 1210}},
+        json={
+            "value": {"text": "some 1,100", "qualifier": "approximately", "low": 990, "high": 1210}
+        },
     )
     assert response.status_code == 200, response.text
     patched = response.json()

@@ -21,8 +21,12 @@ async def test_claim_keeps_tags_and_aliases(client):
 
 
 async def test_search_matches_title_slug_and_aliases_and_tag_filters(client):
-    await builders.claim(client, slug="sappers", title="Sappers sent", aliases=["deminers"], tags=["kursk"])
-    await builders.claim(client, slug="hectares", title="Hectares cleared", unit="hectares", tags=["demining"])
+    await builders.claim(
+        client, slug="sappers", title="Sappers sent", aliases=["deminers"], tags=["kursk"]
+    )
+    await builders.claim(
+        client, slug="hectares", title="Hectares cleared", unit="hectares", tags=["demining"]
+    )
 
     async def slugs(**params):
         return [c["slug"] for c in (await client.get("/claims", params=params)).json()["items"]]

@@ -19,20 +19,70 @@ PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
         ("post", "/outlets", {"slug": "ok", "name": "x", "country": "Russia"}, 422, "country"),
         ("post", "/outlets", {"slug": "ok", "name": "x", "kind": "blog"}, 422, "kind"),
         ("post", "/outlets", {"slug": "ok", "name": "x", "owner": "me"}, 422, "owner"),
-        ("post", "/claims", {"slug": "c", "title": "t", "unit": "u", "value_type": "money"}, 422, "value_type"),
+        (
+            "post",
+            "/claims",
+            {"slug": "c", "title": "t", "unit": "u", "value_type": "money"},
+            422,
+            "value_type",
+        ),
         ("post", "/claims", {"slug": "c", "title": "", "unit": "u"}, 422, "title"),
         ("post", "/documents", {"outlet": "x"}, 422, "raw_text"),
         ("post", "/documents", {"outlet": "x", "raw_text": "t", "url": "ftp://x"}, 422, "url"),
-        ("post", "/documents", {"outlet": "x", "raw_text": "t", "published_at": "yesterday"}, 422, "published_at"),
+        (
+            "post",
+            "/documents",
+            {"outlet": "x", "raw_text": "t", "published_at": "yesterday"},
+            422,
+            "published_at",
+        ),
         ("post", "/assertions", {"claim": "c", "document": "d"}, 422, "value"),
-        ("post", "/assertions", {"claim": "c", "document": "d", "value": {"text": "x", "low": 1}}, 422, "value"),
-        ("post", "/assertions", {"claim": "c", "document": "d", "value": {"text": "x", "qualifier": "exact", "low": "NaN"}}, 422, "value.low"),
-        ("post", "/assertions", {"claim": "c", "document": "d", "value": {"text": "x"}, "as_of": {"start": "2025-02-01", "end": "2025-01-01"}}, 422, "as_of"),
-        ("post", "/assertions", {"claim": "c", "document": "d", "value": {"text": "x"}, "quote": {"exact": "x", "start": -1, "end": 2}}, 422, "quote.start"),
-        ("get", "/outlets?limit=0", None, 422, "query.limit"),
-        ("get", "/outlets?limit=100000", None, 422, "query.limit"),
+        (
+            "post",
+            "/assertions",
+            {"claim": "c", "document": "d", "value": {"text": "x", "low": 1}},
+            422,
+            "value",
+        ),
+        (
+            "post",
+            "/assertions",
+            {
+                "claim": "c",
+                "document": "d",
+                "value": {"text": "x", "qualifier": "exact", "low": "NaN"},
+            },
+            422,
+            "value.low",
+        ),
+        (
+            "post",
+            "/assertions",
+            {
+                "claim": "c",
+                "document": "d",
+                "value": {"text": "x"},
+                "as_of": {"start": "2025-02-01", "end": "2025-01-01"},
+            },
+            422,
+            "as_of",
+        ),
+        (
+            "post",
+            "/assertions",
+            {
+                "claim": "c",
+                "document": "d",
+                "value": {"text": "x"},
+                "quote": {"exact": "x", "start": -1, "end": 2},
+            },
+            422,
+            "quote.start",
+        ),
+        ("get", "/outlets?limit=0", None, 422, "limit"),
+        ("get", "/outlets?limit=100000", None, 422, "limit"),
         ("get", "/outlets?cursor=not-a-cursor", None, 422, "cursor"),
-        ("get", "/assertions?as_of_from=someday", None, 422, "query.as_of_from"),
+        ("get", "/assertions?as_of_from=someday", None, 422, "as_of_from"),
         ("get", "/claims/nope", None, 404, None),
         ("get", "/assertions/12345", None, 404, None),
         ("patch", "/outlets/nope", {"name": "x"}, 404, None),
@@ -45,7 +95,7 @@ async def test_bad_requests_get_problem_details(client, method, path, body, stat
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
-    assert PROBLEM_KEYS <= problem.keys()
+    assert problem.keys() >= PROBLEM_KEYS
     assert problem["status"] == status
     assert problem["detail"]
     if field is not None:

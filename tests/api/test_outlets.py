@@ -91,7 +91,9 @@ async def test_outlet_with_live_documents_cannot_be_deleted(client):
 
 async def test_list_filters_by_kind_country_and_text(client):
     await builders.outlet(client, slug="tass", name="TASS", kind="state_media", country="RU")
-    await builders.outlet(client, slug="afp", name="Agence France-Presse", kind="wire", country="FR")
+    await builders.outlet(
+        client, slug="afp", name="Agence France-Presse", kind="wire", country="FR"
+    )
     await builders.outlet(client, slug="yonhap", name="Yonhap", kind="wire", country="KR")
 
     async def slugs(**params):

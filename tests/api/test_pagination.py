@@ -33,7 +33,8 @@ async def test_next_keeps_the_filters(client):
     assert "kind=wire" in first["next"]
     second = (await client.get(first["next"])).json()
     assert [o["kind"] for o in second["items"]] == ["wire"]
-    assert second["next"] is None and second["next_cursor"] is None
+    assert second["next"] is None
+    assert second["next_cursor"] is None
 
 
 async def test_rows_added_while_paging_are_not_skipped_or_repeated(client):

@@ -65,7 +65,8 @@ async def test_no_seed_figure_comes_from_comments_or_sidebars(client, seeded):
 async def test_undisclosed_casualties_are_stored_without_an_interval(client, seeded):
     items = (await client.get("/assertions", params={"stance": "undisclosed"})).json()["items"]
     assert len(items) == 1
-    assert items[0]["value"]["low"] is None and items[0]["value"]["qualifier"] is None
+    assert items[0]["value"]["low"] is None
+    assert items[0]["value"]["qualifier"] is None
     assert items[0]["document"]["outlet"]["slug"] == "menafn"
 
 

@@ -10,8 +10,12 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_source_round_trip_and_filters(client):
-    await builders.source(client, slug="kcna", name="Korean Central News Agency", kind="agency", affiliation="KP")
-    await builders.source(client, slug="shoigu", name="Sergei Shoigu", kind="person", affiliation="RU")
+    await builders.source(
+        client, slug="kcna", name="Korean Central News Agency", kind="agency", affiliation="KP"
+    )
+    await builders.source(
+        client, slug="shoigu", name="Sergei Shoigu", kind="person", affiliation="RU"
+    )
     assert (await client.get("/sources/kcna")).json()["kind"] == "agency"
 
     async def slugs(**params):

@@ -8,8 +8,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from app.db.models import Assertion, Outlet, Revision
 from app.db.engine import transaction
+from app.db.models import Assertion, Outlet, Revision
 from app.domain.errors import BundleError
 from app.services import bundle
 from tests.conftest import SEED_BUNDLE, _empty
