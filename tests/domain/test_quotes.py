@@ -53,15 +53,15 @@ def test_offsets_anchor_the_span_with_32_characters_of_context(
     assert len(anchor.suffix) == min(len(text) - end, CONTEXT_CHARS)
 
 
-@given(text_and_span(), st.integers(1, 5))
+@given(text_and_span(), st.text(min_size=1, max_size=3))
 def test_offsets_that_hold_other_text_name_the_exact_field(
-    case: tuple[str, int, int], shift: int
+    case: tuple[str, int, int], extra: str
 ) -> None:
     text, start, end = case
-    exact = text[start:end] + "\N{SNOWMAN}"  # one character longer than the span
+    exact = text[start:end] + extra  # longer than the span, so never what it holds
     with pytest.raises(InvalidInput) as excinfo:
-        anchor_quote(text, exact, start=start, end=min(end + shift, len(text)))
-    assert field_of(excinfo) == "quote.exact" or text[start:end] == exact
+        anchor_quote(text, exact, start=start, end=end)
+    assert field_of(excinfo) == "quote.exact"
 
 
 @given(text_and_span(), st.integers(1, 50))
