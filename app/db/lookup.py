@@ -29,9 +29,14 @@ LABEL: dict[type[Tracked], str] = {
 }
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns
+
+
 def ref_condition(model: type[Tracked], ref: int | str) -> Any:
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        return model.id == int(ref)
+    """Digits name an id; anything else a slug or key."""
+    if isinstance(ref, int) or ref.isdigit():
+        number = int(ref)
+        return model.id == number if 0 < number <= MAX_ID else sa.false()
     return getattr(model, NATURAL_KEY[model]) == ref
 
 

@@ -27,7 +27,7 @@ def decode_cursor(cursor: str) -> int:
         after = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise InvalidInput("the cursor is not one this API gave out", field="cursor") from exc
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**31:
         raise InvalidInput("the cursor is not one this API gave out", field="cursor")
     return after
 

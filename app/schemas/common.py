@@ -30,7 +30,8 @@ Key = Annotated[
     Field(description="Stable external key: letters, digits, '.', '_', ':' and '-'"),
 ]
 Ref = Annotated[
-    int | Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=200)],
+    Annotated[int, Field(ge=1, le=2**31 - 1)]
+    | Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=200)],
     Field(description="A row's numeric id, or its slug (outlets, sources, claims) or key"),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -50,10 +51,37 @@ Timestamp = Annotated[
 ]
 
 
+def _nul_path(data: object, path: str = "") -> str | None:
+    """The dotted path of the first string holding a NUL character, if any."""
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        found = _nul_path(value, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 class Strict(BaseModel):
-    """Input models reject unknown fields: no mass assignment, no silent typos."""
+    """Input models reject unknown fields (no mass assignment, no silent typos) and NUL
+    characters, which PostgreSQL cannot store in text."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: object) -> object:
+        where = _nul_path(data)
+        if where is not None:
+            raise ValueError(f"{where}: text may not contain NUL (\\u0000) characters")
+        return data
 
 
 class Value(Strict):

@@ -148,10 +148,9 @@ def update_assertion(
 ) -> Assertion:
     assertion = find(session, Assertion, ref, options=queries.ASSERTION_VIEW)
     current = records.assertion_input(assertion).model_dump(exclude_unset=False)
+    # Nested objects (value, as_of, attribution, quote) are replaced whole, so a new quote
+    # without offsets is located afresh in the text.
     current.update(patch.model_dump(exclude_unset=True))
-    # Offsets belong to the old quote: a new exact text without offsets is located afresh.
-    if patch.quote is not None and patch.quote.start is None:
-        current["quote"] = patch.quote.model_dump()
     apply_assertion(session, assertion, AssertionIn.model_validate(current), actor)
     return assertion
 
