@@ -70,18 +70,22 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "
     typer.echo(f"database at {revision}")
 
 
+def _import_and_report(path: Path, actor: str, as_json: bool) -> None:
+    try:
+        report = _import(path, actor)
+    except ProvenanceError as exc:
+        err.print(f"[red]{path.name}: nothing was stored:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    _print_report(report, as_json)
+
+
 @cli.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON")] = False,
 ) -> None:
     """Import an NDJSON bundle in one transaction (all or nothing); safe to repeat."""
-    try:
-        report = _import(path, "cli:import")
-    except ProvenanceError as exc:
-        err.print(f"[red]import failed, nothing was stored:[/red] {exc.detail}")
-        raise typer.Exit(1) from exc
-    _print_report(report, as_json)
+    _import_and_report(path, "cli:import", as_json)
 
 
 @cli.command()
@@ -89,13 +93,7 @@ def seed(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON")] = False,
 ) -> None:
     """Load the seed data set (seeds/bundle.ndjson); running it twice changes nothing."""
-    path = get_settings().seeds_dir / "bundle.ndjson"
-    try:
-        report = _import(path, "cli:seed")
-    except ProvenanceError as exc:
-        err.print(f"[red]seed failed, nothing was stored:[/red] {exc.detail}")
-        raise typer.Exit(1) from exc
-    _print_report(report, as_json)
+    _import_and_report(get_settings().seeds_dir / "bundle.ndjson", "cli:seed", as_json)
 
 
 @cli.command()

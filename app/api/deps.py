@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.db.engine import transaction
 
 
 def get_settings(request: Request) -> Settings:
@@ -18,16 +19,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """The one transaction boundary: commit when the route succeeds, else roll back."""
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    session = factory()
-    try:
+    with transaction(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_actor() -> str:

@@ -24,10 +24,7 @@ from app.domain.errors import BundleError, ProvenanceError
 from app.schemas.records import (
     AssertionRecord,
     BundleRecord,
-    ClaimRecord,
     DocumentRecord,
-    OutletRecord,
-    SourceRecord,
 )
 from app.services import assertions, catalog, claims, documents, records, rows
 
@@ -93,55 +90,65 @@ def _existing(session: Session, model: type[Tracked], column: Any, value: str) -
     return session.scalars(stmt).unique().one_or_none()
 
 
-def _upsert(session: Session, record: Any, base: Path | None, actor: str) -> str:
-    """Create or update the row ``record`` names; returns created, updated or unchanged."""
-    if isinstance(record, OutletRecord):
-        row = _existing(session, Outlet, Outlet.slug, record.slug)
-        if row is None:
-            catalog.create_outlet(session, record, actor)
-            return "created"
-        changed = rows.update(session, row, record.model_dump(exclude={"type"}), actor)
-    elif isinstance(record, SourceRecord):
-        row = _existing(session, Source, Source.slug, record.slug)
-        if row is None:
-            catalog.create_source(session, record, actor)
-            return "created"
-        changed = rows.update(session, row, record.model_dump(exclude={"type"}), actor)
-    elif isinstance(record, ClaimRecord):
-        row = _existing(session, Claim, Claim.slug, record.slug)
-        if row is None:
-            claims.create_claim(session, record, actor)
-            return "created"
-        changed = claims.apply_claim(session, row, record.model_dump(exclude={"type"}), actor)
-    elif isinstance(record, DocumentRecord):
-        if record.raw_text_file is not None:
-            record.raw_text = _read_text_file(base, record.raw_text_file)
-        if not record.raw_text:
-            raise ProvenanceError("a document needs raw_text or raw_text_file")
-        fields = documents.document_fields(session, record)
-        row = _existing(session, Document, Document.key, record.key)
-        if row is None:
-            rows.create(session, Document(**fields), actor)
-            return "created"
-        if row.sha256 != fields["sha256"]:
-            raise ProvenanceError(
-                f"document {record.key!r} is stored with other raw text (sha256 {row.sha256}); "
-                "a capture is evidence and is not replaced: give the new capture a new key"
-            )
-        changed = rows.update(session, row, fields, actor)
-    else:
-        assert isinstance(record, AssertionRecord)
-        row = _existing(session, Assertion, Assertion.key, record.key)
-        if row is None:
-            assertions.create_assertion(
-                session, record, actor, created_by=record.created_by,
-                creator_kind=record.creator_kind, status=record.status,
-            )  # fmt: skip
-            return "created"
-        changed = assertions.apply_assertion(
-            session, row, record, actor, created_by=record.created_by,
+def _upsert_document(
+    session: Session, record: DocumentRecord, base: Path | None, actor: str
+) -> str:
+    if record.raw_text_file is not None:
+        record.raw_text = _read_text_file(base, record.raw_text_file)
+    if not record.raw_text:
+        raise ProvenanceError("a document needs raw_text or raw_text_file")
+    fields = documents.document_fields(session, record)
+    row = _existing(session, Document, Document.key, record.key)
+    if row is None:
+        rows.create(session, Document(**fields), actor)
+        return "created"
+    if row.sha256 != fields["sha256"]:
+        raise ProvenanceError(
+            f"document {record.key!r} is stored with other raw text (sha256 {row.sha256}); "
+            "a capture is evidence and is not replaced: give the new capture a new key"
+        )
+    return "updated" if rows.update(session, row, fields, actor) else "unchanged"
+
+
+def _upsert_assertion(session: Session, record: AssertionRecord, actor: str) -> str:
+    row = _existing(session, Assertion, Assertion.key, record.key)
+    if row is None:
+        assertions.create_assertion(
+            session, record, actor, created_by=record.created_by,
             creator_kind=record.creator_kind, status=record.status,
         )  # fmt: skip
+        return "created"
+    changed = assertions.apply_assertion(
+        session, row, record, actor, created_by=record.created_by,
+        creator_kind=record.creator_kind, status=record.status,
+    )  # fmt: skip
+    return "updated" if changed else "unchanged"
+
+
+# Records named by a slug: the model and the service that creates one.
+_BY_SLUG: dict[str, tuple[Any, Callable[[Session, Any, str], Tracked]]] = {
+    "outlet": (Outlet, catalog.create_outlet),
+    "source": (Source, catalog.create_source),
+    "claim": (Claim, claims.create_claim),
+}
+
+
+def _upsert(session: Session, record: Any, base: Path | None, actor: str) -> str:
+    """Create or update the row ``record`` names; returns created, updated or unchanged."""
+    if isinstance(record, DocumentRecord):
+        return _upsert_document(session, record, base, actor)
+    if isinstance(record, AssertionRecord):
+        return _upsert_assertion(session, record, actor)
+    model, create = _BY_SLUG[record.type]
+    row = _existing(session, model, model.slug, record.slug)
+    if row is None:
+        create(session, record, actor)
+        return "created"
+    changes = record.model_dump(exclude={"type"})
+    if isinstance(row, Claim):
+        changed = claims.apply_claim(session, row, changes, actor)
+    else:
+        changed = rows.update(session, row, changes, actor)
     return "updated" if changed else "unchanged"
 
 
