@@ -18,7 +18,11 @@ from app.db.engine import make_engine, make_session_factory, transaction
 from app.domain.errors import ProvenanceError
 from app.services import bundle
 
-cli = typer.Typer(help="Claim-and-source provenance tracker.", no_args_is_help=True)
+cli = typer.Typer(
+    help="Claim-and-source provenance tracker.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 err = Console(stderr=True)
 
 

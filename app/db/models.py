@@ -92,6 +92,8 @@ class Claim(Tracked, Base):
     behavior: Mapped[Behavior] = mapped_column(vocabulary(Behavior, "behavior"), index=True)
     tolerance: Mapped[float] = mapped_column(sa.Double, default=0.1)
     aliases: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # Per-claim readings of vague wording, over the default lexicon: {"hundreds": [200, 999]}.
+    vague_terms: Mapped[dict[str, list[float]]] = mapped_column(JSONDocument, default=dict)
 
     tags: Mapped[list[ClaimTag]] = relationship(
         cascade="all, delete-orphan", order_by="ClaimTag.tag", lazy="raise"
@@ -186,6 +188,8 @@ class Assertion(Tracked, Base):
 
     # The value: the verbatim wording, its qualifier and the interval it stands for.
     value_text: Mapped[str] = mapped_column(sa.String(1000))
+    # Text claims: the canonical value the wording stands for ("the capital" -> "Pyongyang").
+    value_normalized: Mapped[str | None] = mapped_column(sa.String(1000))
     qualifier: Mapped[Qualifier | None] = mapped_column(vocabulary(Qualifier, "qualifier"))
     low: Mapped[float | None] = mapped_column(sa.Double)
     high: Mapped[float | None] = mapped_column(sa.Double)  # NULL: unbounded above

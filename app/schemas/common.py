@@ -94,6 +94,11 @@ class Value(Strict):
     text: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
         description="The verbatim wording, e.g. 'some 42,400'", examples=["some 42,400"]
     )
+    normalized: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = Field(
+        default=None,
+        description="Text claims: the canonical value the wording stands for, e.g. 'Pyongyang' "
+        "for 'in the capital'; compared instead of the wording",
+    )
     qualifier: Qualifier | None = None
     low: Number | date | None = None
     high: Number | date | None = None
@@ -102,6 +107,8 @@ class Value(Strict):
 
     @model_validator(mode="after")
     def _bounds(self) -> Self:
+        if self.normalized is not None and (self.low is not None or self.high is not None):
+            raise ValueError("normalized is for text values, which have no low or high")
         if self.qualifier is None and (self.low is not None or self.high is not None):
             raise ValueError("a value with low or high needs a qualifier")
         if self.low is not None and self.high is not None:

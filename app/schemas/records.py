@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from app.domain.vocabulary import (
     AssertionStatus,
@@ -22,6 +22,7 @@ from app.schemas.common import (
     Key,
     LongText,
     Name,
+    Number,
     Quote,
     Ref,
     ShortText,
@@ -31,6 +32,17 @@ from app.schemas.common import (
     Value,
 )
 
+VagueTerms = Annotated[
+    dict[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)],
+        tuple[Number, Number],
+    ],
+    Field(
+        max_length=100,
+        description="This claim's reading of vague wording, over the default lexicon: "
+        '{"hundreds": [200, 999]}',
+    ),
+]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -38,6 +50,13 @@ Domain = Annotated[str, StringConstraints(max_length=253, pattern=r"^[A-Za-z0-9.
 Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://\S+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+def _check_terms(terms: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    for term, (low, high) in terms.items():
+        if low > high:
+            raise ValueError(f"vague term {term!r}: low {low} is greater than high {high}")
+    return {term.casefold(): bounds for term, bounds in terms.items()}
 
 
 class OutletIn(Strict):
@@ -86,7 +105,15 @@ class ClaimIn(Strict):
     )
     aliases: Annotated[list[Alias], Field(max_length=100)] = Field(default_factory=list)
     tags: Annotated[list[Tag], Field(max_length=50)] = Field(default_factory=list)
+    vague_terms: VagueTerms = Field(default_factory=dict)
     notes: LongText | None = None
+
+    @field_validator("vague_terms")
+    @classmethod
+    def _ordered_terms(
+        cls, terms: dict[str, tuple[float, float]]
+    ) -> dict[str, tuple[float, float]]:
+        return _check_terms(terms)
 
 
 class ClaimPatch(Strict):
@@ -104,7 +131,15 @@ class ClaimPatch(Strict):
     tolerance: Annotated[float, Field(ge=0, lt=1)] | None = None
     aliases: Annotated[list[Alias], Field(max_length=100)] | None = None
     tags: Annotated[list[Tag], Field(max_length=50)] | None = None
+    vague_terms: VagueTerms | None = None
     notes: LongText | None = None
+
+    @field_validator("vague_terms")
+    @classmethod
+    def _ordered_terms(
+        cls, terms: dict[str, tuple[float, float]] | None
+    ) -> dict[str, tuple[float, float]] | None:
+        return None if terms is None else _check_terms(terms)
 
 
 class DocumentIn(Strict):

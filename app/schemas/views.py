@@ -84,6 +84,7 @@ class ClaimOut(RowMeta):
     tolerance: float
     aliases: list[str]
     tags: list[str]
+    vague_terms: dict[str, tuple[float, float]]
     notes: str | None
 
 

@@ -27,6 +27,8 @@ def value_columns(value: Value, stance: Stance, value_type: ValueType) -> dict[s
             "an undisclosed value has no qualifier and no interval: give only value.text",
             field="value",
         )
+    if value.normalized is not None and value_type is not ValueType.TEXT:
+        raise InvalidInput("normalized is only for text claims", field="value.normalized")
     if value_type is ValueType.TEXT and bounds:
         raise InvalidInput(
             "a text claim's value has no low or high: give value.text", field="value"
@@ -47,6 +49,7 @@ def value_columns(value: Value, stance: Stance, value_type: ValueType) -> dict[s
     dated = value_type is ValueType.DATE
     return {
         "value_text": value.text,
+        "value_normalized": value.normalized,
         "qualifier": value.qualifier,
         "low": None if dated else value.low,
         "high": None if dated else value.high,

@@ -21,8 +21,13 @@ def _sync_tags(claim: Claim, tags: Sequence[str]) -> None:
     claim.tags = kept + [ClaimTag(tag=t) for t in wanted if t not in have]
 
 
+def _as_json(terms: dict[str, tuple[float, float]]) -> dict[str, list[float]]:
+    return {term: [low, high] for term, (low, high) in terms.items()}
+
+
 def create_claim(session: Session, body: ClaimIn, actor: str) -> Claim:
-    claim = Claim(**body.model_dump(exclude={"type", "tags"}))
+    claim = Claim(**body.model_dump(exclude={"type", "tags", "vague_terms"}))
+    claim.vague_terms = _as_json(body.vague_terms)
     claim.tags = [ClaimTag(tag=t) for t in dict.fromkeys(body.tags)]
     return rows.create(session, claim, actor)
 
@@ -36,6 +41,8 @@ def update_claim(session: Session, ref: int | str, patch: ClaimPatch, actor: str
 def apply_claim(session: Session, claim: Claim, changes: dict[str, object], actor: str) -> bool:
     before = revisions.snapshot(claim)
     tags = changes.pop("tags", None)
+    if changes.get("vague_terms") is not None:
+        changes["vague_terms"] = _as_json(changes["vague_terms"])  # type: ignore[arg-type]
     if tags is not None:
         _sync_tags(claim, tags)  # type: ignore[arg-type]
     return rows.update(session, claim, changes, actor, before=before)

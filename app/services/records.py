@@ -33,6 +33,7 @@ def claim_record(row: Claim) -> ClaimRecord:
         type="claim", slug=row.slug, title=row.title, description=row.description,
         unit=row.unit, value_type=row.value_type, behavior=row.behavior,
         tolerance=row.tolerance, aliases=list(row.aliases), tags=[t.tag for t in row.tags],
+        vague_terms={term: (low, high) for term, (low, high) in row.vague_terms.items()},
         notes=row.notes,
     )  # fmt: skip
 
@@ -51,6 +52,7 @@ def value_of(row: Assertion) -> Value:
     dated = row.date_low is not None or row.date_high is not None
     return Value.model_construct(
         text=row.value_text,
+        normalized=row.value_normalized,
         qualifier=row.qualifier,
         low=row.date_low if dated else row.low,
         high=row.date_high if dated else row.high,

@@ -32,7 +32,8 @@ async def test_assertion_read_carries_document_outlet_source_chain_and_quote(cli
     assert read["attribution"]["source"]["id"] == nis["id"]
     assert [s["id"] for s in read["attribution"]["via"]] == [lawmaker["id"], yonhap["id"]]
     assert read["document"]["outlet"]["kind"] == "wire"
-    assert read["value"] == {"text": "1,000", "qualifier": "exact", "low": 1000.0, "high": 1000.0,
+    assert read["value"] == {"text": "1,000", "normalized": None, "qualifier": "exact",
+                             "low": 1000.0, "high": 1000.0,
                              "low_inclusive": True, "high_inclusive": True}  # fmt: skip
     assert read["as_of"]["text"] == "by early December"
     assert read["created_by"] == "anonymous"

@@ -97,7 +97,7 @@ def document(conn: Connection, outlet_id: int) -> int:
 def claim(conn: Connection) -> int:
     return insert(
         conn, "claims", slug="troops", title="Troops", unit="person",
-        value_type="quantity", behavior="fixed", tolerance=0.1, aliases="[]",
+        value_type="quantity", behavior="fixed", tolerance=0.1, aliases="[]", vague_terms="{}",
     )  # fmt: skip
 
 
