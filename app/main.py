@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.api import errors
-from app.api.routes import assertions, claims, documents, health, outlets, sources
+from app.api.routes import assertions, assessment, claims, documents, health, outlets, sources
 from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_session_factory
 
@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=[
+            {"name": "assessment", "description": "Consensus, agreement, conflicts, records"},
             {"name": "claims", "description": "Propositions whose values outlets report"},
             {"name": "assertions", "description": "One document asserting one value"},
             {"name": "documents", "description": "Captured reports, kept as evidence"},
@@ -41,6 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     errors.install(app)
-    for module in (claims, assertions, documents, outlets, sources, health):
+    for module in (assessment, claims, assertions, documents, outlets, sources, health):
         app.include_router(module.router)
     return app

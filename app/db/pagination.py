@@ -43,3 +43,11 @@ def page(
         rows = rows[:limit]
         return rows, encode_cursor(rows[-1].id)
     return rows, None
+
+
+def page_of_list(items: Sequence[T], limit: int, cursor: str | None) -> tuple[list[T], str | None]:
+    """One page of a list computed in memory; the cursor holds the offset."""
+    offset = 0 if cursor is None else decode_cursor(cursor)
+    chunk = list(items[offset : offset + limit])
+    more = offset + limit < len(items)
+    return chunk, encode_cursor(offset + limit) if more else None

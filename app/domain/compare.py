@@ -83,6 +83,35 @@ def windows_overlap(a: Facts, b: Facts) -> bool:
     return a.window[0] <= b.window[1] and b.window[0] <= a.window[1]
 
 
+def as_of_window(
+    start: date | None, end: date | None, published: date | None
+) -> tuple[date, date] | None:
+    """The time a value refers to: its as-of window, which without an end ends at the
+    publication date; without any as-of, the publication date itself.
+
+    >>> as_of_window(None, None, date(2026, 1, 6))
+    (datetime.date(2026, 1, 6), datetime.date(2026, 1, 6))
+    """
+    end = end or published or start
+    start = start or end
+    if start is None or end is None:
+        return None
+    return (start, end) if start <= end else (end, start)
+
+
+def agrees(a: Facts, b: Facts, behavior: Behavior) -> bool:
+    """Two comparable asserted figures whose values meet (intervals intersect, texts match)."""
+    if not (a.is_figure and b.is_figure and comparable(a, b, behavior)):
+        return False
+    if a.text is not None or b.text is not None:
+        return a.text == b.text
+    assert a.interval is not None
+    assert b.interval is not None
+    if behavior is Behavior.CUMULATIVE and not windows_overlap(a, b):
+        return False  # totals at different times: a change, neither agreement nor conflict
+    return a.interval.intersects(b.interval)
+
+
 def comparable(a: Facts, b: Facts, behavior: Behavior) -> bool:
     """Fixed claims compare always; snapshot claims only at overlapping times;
     cumulative claims always (at different times only a shrinking total conflicts)."""

@@ -158,6 +158,10 @@ class DocumentIn(Strict):
     raw_text: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)]
     clean_text: Annotated[str, StringConstraints(max_length=2_000_000)] | None = None
     sha256: Sha256 | None = Field(default=None, description="Checked against raw_text when given")
+    duplicate_of: Ref | None = Field(
+        default=None, description="The document this one copies (a syndicated copy)"
+    )
+    duplicate_similarity: Annotated[float, Field(ge=0, le=1)] | None = None
     notes: LongText | None = None
 
 
@@ -176,6 +180,8 @@ class DocumentPatch(Strict):
     retrieved_at: Timestamp | None = None
     language: Language | None = None
     clean_text: Annotated[str, StringConstraints(max_length=2_000_000)] | None = None
+    duplicate_of: Ref | None = None
+    duplicate_similarity: Annotated[float, Field(ge=0, le=1)] | None = None
     notes: LongText | None = None
 
 

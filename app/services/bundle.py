@@ -201,8 +201,10 @@ def export_records(session: Session) -> Iterator[dict[str, Any]]:
         yield records.source_record(source).model_dump(**dump)  # type: ignore[arg-type]
     for claim in session.scalars(_live(Claim, *queries.CLAIM_VIEW)):
         yield records.claim_record(claim).model_dump(**dump)  # type: ignore[arg-type]
+    keys = dict(session.execute(sa.select(Document.id, Document.key)).tuples().all())
     for document in session.scalars(_live(Document, *queries.DOCUMENT_VIEW)):
-        record = records.document_record(document, document.outlet.slug)
+        original = keys.get(document.duplicate_of_id) if document.duplicate_of_id else None
+        record = records.document_record(document, document.outlet.slug, original)
         yield record.model_dump(mode="json", exclude={"raw_text_file"})
     for assertion in session.scalars(_live(Assertion, *queries.ASSERTION_VIEW)):
         yield records.assertion_record(assertion).model_dump(mode="json")

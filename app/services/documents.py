@@ -32,11 +32,21 @@ def document_fields(session: Session, body: DocumentIn) -> dict[str, Any]:
             f"sha256 {body.sha256} does not match the raw text (its sha256 is {digest})",
             field="sha256",
         )
-    fields = body.model_dump(exclude={"type", "outlet", "sha256", "raw_text_file"})
+    fields = body.model_dump(exclude={"type", "outlet", "sha256", "raw_text_file", "duplicate_of"})
     fields["outlet_id"] = find(session, Outlet, body.outlet, field="outlet").id
+    fields["duplicate_of_id"] = _original(session, body.duplicate_of, body.key)
     fields["sha256"] = digest
     fields["key"] = body.key or new_key("doc")
     return fields
+
+
+def _original(session: Session, ref: int | str | None, own_key: str | None) -> int | None:
+    if ref is None:
+        return None
+    original = find(session, Document, ref, field="duplicate_of", include_deleted=True)
+    if own_key is not None and original.key == own_key:
+        raise InvalidInput("a document cannot copy itself", field="duplicate_of")
+    return original.id
 
 
 def create_document(session: Session, body: DocumentIn, actor: str) -> Document:
@@ -51,6 +61,8 @@ def update_document(session: Session, ref: int | str, patch: DocumentPatch, acto
         if outlet_ref is None:
             raise InvalidInput("a document needs an outlet", field="outlet")
         changes["outlet_id"] = find(session, Outlet, outlet_ref, field="outlet").id
+    if "duplicate_of" in changes:
+        changes["duplicate_of_id"] = _original(session, changes.pop("duplicate_of"), document.key)
     rows.update(session, document, changes, actor)
     return document
 

@@ -38,13 +38,16 @@ def claim_record(row: Claim) -> ClaimRecord:
     )  # fmt: skip
 
 
-def document_record(row: Document, outlet_slug: str) -> DocumentRecord:
+def document_record(
+    row: Document, outlet_slug: str, original_key: str | None = None
+) -> DocumentRecord:
     return DocumentRecord(
         type="document", key=row.key, outlet=outlet_slug, url=row.url, title=row.title,
         author=row.author, published_at=row.published_at,
         published_precision=row.published_precision, retrieved_at=row.retrieved_at,
         language=row.language, raw_text=row.raw_text, clean_text=row.clean_text,
-        sha256=row.sha256, notes=row.notes,
+        sha256=row.sha256, duplicate_of=original_key,
+        duplicate_similarity=row.duplicate_similarity, notes=row.notes,
     )  # fmt: skip
 
 

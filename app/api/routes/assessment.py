@@ -1,0 +1,62 @@
+"""Assessments: what analysts come for — consensus, conflicts, and outlets' records."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import PageDep, SessionDep
+from app.api.errors import PROBLEM_RESPONSES
+from app.api.routes.common import FilterRef, RefPath, page_of, resolve_filter
+from app.db.models import Claim, Outlet, Source
+from app.schemas.assessment import AssessmentOut, ConflictOut, OutletRecordOut
+from app.schemas.common import Page
+from app.services import assessment
+
+router = APIRouter(tags=["assessment"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("/claims/{ref}/assessment", summary="Consensus, agreement and conflicts of a claim")
+def claim_assessment(
+    ref: RefPath,
+    session: SessionDep,
+    conflict_limit: Annotated[
+        int, Query(ge=0, le=1000, description="List at most this many conflicts, most severe first")
+    ] = 100,
+) -> AssessmentOut:
+    """The best-supported value per time window (echoes of one source share one vote),
+    the groups of agreeing assertions, every conflicting pair with its severity and
+    reason, the undisclosed and denied assertions, and a timeline for plotting. Computed
+    from the stored assertions on every request, so it reflects every write."""
+    return assessment.assess_claim(session, ref, conflict_limit=conflict_limit)
+
+
+@router.get("/conflicts", summary="Conflicting assertions across claims, most severe first")
+def list_conflicts(
+    session: SessionDep,
+    params: PageDep,
+    claim: FilterRef = None,
+    outlet: Annotated[str | None, Query(max_length=200, description="Either side's outlet")] = None,
+    source: Annotated[
+        str | None, Query(max_length=200, description="Either side's attribution root")
+    ] = None,
+    min_severity: Annotated[float, Query(ge=0, le=1)] = 0.0,
+) -> Page[ConflictOut]:
+    items, next_cursor = assessment.conflicts(
+        session,
+        claim_id=resolve_filter(session, Claim, claim, "claim"),
+        outlet_id=resolve_filter(session, Outlet, outlet, "outlet"),
+        source_id=resolve_filter(session, Source, source, "source"),
+        min_severity=min_severity,
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+    return page_of(items, next_cursor, params)
+
+
+@router.get("/outlets/{ref}/record", summary="How an outlet's figures fare against others'")
+def outlet_record(ref: RefPath, session: SessionDep) -> OutletRecordOut:
+    """Per claim: how many of the outlet's assertions agree or conflict with other
+    outlets' comparable assertions, and how many stand in the consensus or dissent."""
+    return assessment.outlet_record(session, ref)
