@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,8 +13,17 @@ from app.db.lookup import find
 from app.db.models import Assertion, AssertionIntermediary, Claim, Document, Source
 from app.domain.errors import InvalidInput
 from app.domain.quotes import anchor_quote
-from app.domain.vocabulary import AssertionStatus, CreatorKind, Stance, ValueType
-from app.schemas.common import Value
+from app.domain.timewin import parse_date, parse_time_cue
+from app.domain.values import Lexicon, ValueNotFound, parse_value
+from app.domain.vocabulary import (
+    AssertionStatus,
+    CreatorKind,
+    Precision,
+    Qualifier,
+    Stance,
+    ValueType,
+)
+from app.schemas.common import AsOf, Value
 from app.schemas.records import AssertionIn, AssertionPatch
 from app.services import records, revisions, rows
 from app.services.documents import new_key
@@ -60,21 +70,129 @@ def value_columns(value: Value, stance: Stance, value_type: ValueType) -> dict[s
     }
 
 
+@lru_cache(maxsize=256)
+def _lexicon(vague_terms: tuple[tuple[str, tuple[float, float]], ...]) -> Lexicon:
+    return Lexicon.default().with_vague(dict(vague_terms)) if vague_terms else Lexicon.default()
+
+
+def claim_lexicon(claim: Claim) -> Lexicon:
+    """The default lexicon with the claim's own reading of vague wording."""
+    return _lexicon(tuple(sorted((t, (lo, hi)) for t, (lo, hi) in claim.vague_terms.items())))
+
+
+def read_value(value: Value, stance: Stance, claim: Claim, reference: date | None) -> Value:
+    """Fill a value given only as wording: the interval and qualifier it stands for.
+
+    Quantities are read with the claim's tolerance and lexicon ("some 42,400" ->
+    approximately 38,160-46,640), dates as the days they cover ("June 2024" -> the
+    month). An asserted figure that cannot be read is an error; a denial may have none.
+    """
+    given = value.qualifier is not None or value.low is not None or value.high is not None
+    if given or stance is Stance.UNDISCLOSED or claim.value_type is ValueType.TEXT:
+        return value
+    if claim.value_type is ValueType.QUANTITY:
+        try:
+            parsed = parse_value(
+                value.text, tolerance=claim.tolerance, lexicon=claim_lexicon(claim)
+            )
+        except ValueNotFound:
+            if stance is Stance.DENIES:
+                return value
+            raise InvalidInput(
+                f"no figure can be read in {value.text!r}: give value.qualifier with value.low "
+                "and/or value.high",
+                field="value.text",
+            ) from None
+        return value.model_copy(
+            update={"qualifier": parsed.qualifier, **_columns_of(parsed.interval)}
+        )
+    window = parse_date(value.text, reference=reference)
+    if window is None:
+        if stance is Stance.DENIES:
+            return value
+        raise InvalidInput(
+            f"no date can be read in {value.text!r}: give value.low and value.high as dates",
+            field="value.text",
+        )
+    qualifier = Qualifier.EXACT if window.precision is Precision.DAY else Qualifier.RANGE
+    return value.model_copy(
+        update={"qualifier": qualifier, "low": window.start, "high": window.end}
+    )
+
+
+def _columns_of(parsed_interval: Any) -> dict[str, Any]:
+    iv = parsed_interval
+    return {
+        "low": None if iv.low == float("-inf") else iv.low,
+        "high": None if iv.high == float("inf") else iv.high,
+        "low_inclusive": not iv.low_open,
+        "high_inclusive": not iv.high_open,
+    }
+
+
+def reread_values(
+    session: Session,
+    claim: Claim,
+    old_tolerance: float,
+    old_terms: dict[str, list[float]],
+    actor: str,
+) -> int:
+    """After a claim's tolerance or vague lexicon changed, read again the values that were
+    read from their wording with the old settings (values given by hand are kept).
+    Returns how many assertions moved."""
+    if claim.value_type is not ValueType.QUANTITY:
+        return 0
+    old_lexicon = _lexicon(tuple(sorted((t, (lo, hi)) for t, (lo, hi) in old_terms.items())))
+    moved = 0
+    for row in queries.assertions_of_claim(session, claim.id):
+        if row.qualifier not in (Qualifier.APPROXIMATELY, Qualifier.VAGUE):
+            continue
+        try:
+            then = parse_value(row.value_text, tolerance=old_tolerance, lexicon=old_lexicon)
+        except ValueNotFound:
+            continue
+        stored = {
+            "low": row.low, "high": row.high,
+            "low_inclusive": row.low_inclusive, "high_inclusive": row.high_inclusive,
+        }  # fmt: skip
+        if then.qualifier is not row.qualifier or _columns_of(then.interval) != stored:
+            continue  # not the reading of its wording: set by hand
+        now = parse_value(row.value_text, tolerance=claim.tolerance, lexicon=claim_lexicon(claim))
+        moved += rows.update(session, row, _columns_of(now.interval), actor)
+    return moved
+
+
+def read_as_of(as_of: AsOf | None, reference: date | None) -> AsOf | None:
+    """Fill an as-of window given only as wording ("by early December") from the
+    publication date; wording that names no time is kept as text."""
+    if as_of is None or as_of.text is None or as_of.start is not None or as_of.end is not None:
+        return as_of
+    window = parse_time_cue(as_of.text, reference or datetime.now(UTC).date())
+    if window is None:
+        return as_of
+    return as_of.model_copy(
+        update={"start": window.start, "end": window.end, "precision": window.precision}
+    )
+
+
 def assertion_fields(session: Session, body: AssertionIn) -> tuple[dict[str, Any], list[int]]:
     """Column values and the intermediaries' source ids for ``body``, every rule checked."""
     claim = find(session, Claim, body.claim, field="claim")
     document = find(session, Document, body.document, field="document")
-    fields = value_columns(body.value, body.stance, claim.value_type)
+    published = document.published_at.date() if document.published_at else None
+    value = read_value(body.value, body.stance, claim, published)
+    as_of = read_as_of(body.as_of, published)
+    fields = value_columns(value, body.stance, claim.value_type)
     fields.update(
         claim_id=claim.id,
         document_id=document.id,
         stance=body.stance,
         hedge=body.hedge,
         notes=body.notes,
-        as_of_start=body.as_of.start if body.as_of else None,
-        as_of_end=body.as_of.end if body.as_of else None,
-        as_of_precision=body.as_of.precision if body.as_of else None,
-        as_of_text=body.as_of.text if body.as_of else None,
+        as_of_start=as_of.start if as_of else None,
+        as_of_end=as_of.end if as_of else None,
+        as_of_precision=as_of.precision if as_of else None,
+        as_of_text=as_of.text if as_of else None,
     )
     quote = body.quote
     if quote is None:

@@ -201,7 +201,9 @@ def export_records(session: Session) -> Iterator[dict[str, Any]]:
         yield records.source_record(source).model_dump(**dump)  # type: ignore[arg-type]
     for claim in session.scalars(_live(Claim, *queries.CLAIM_VIEW)):
         yield records.claim_record(claim).model_dump(**dump)  # type: ignore[arg-type]
-    keys = dict(session.execute(sa.select(Document.id, Document.key)).tuples().all())
+    keys: dict[int, str] = {
+        r.id: r.key for r in session.execute(sa.select(Document.id, Document.key))
+    }
     for document in session.scalars(_live(Document, *queries.DOCUMENT_VIEW)):
         original = keys.get(document.duplicate_of_id) if document.duplicate_of_id else None
         record = records.document_record(document, document.outlet.slug, original)

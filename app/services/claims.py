@@ -11,7 +11,7 @@ from app.db.lookup import find
 from app.db.models import Assertion, Claim, ClaimTag
 from app.domain.errors import InUse
 from app.schemas.records import ClaimIn, ClaimPatch
-from app.services import revisions, rows
+from app.services import assertions, revisions, rows
 
 
 def _sync_tags(claim: Claim, tags: Sequence[str]) -> None:
@@ -39,13 +39,19 @@ def update_claim(session: Session, ref: int | str, patch: ClaimPatch, actor: str
 
 
 def apply_claim(session: Session, claim: Claim, changes: dict[str, object], actor: str) -> bool:
+    """Apply ``changes``; when the reading of wording changed (tolerance, vague terms),
+    the values read from wording are read again."""
     before = revisions.snapshot(claim)
+    old_tolerance, old_terms = claim.tolerance, dict(claim.vague_terms)
     tags = changes.pop("tags", None)
     if changes.get("vague_terms") is not None:
         changes["vague_terms"] = _as_json(changes["vague_terms"])  # type: ignore[arg-type]
     if tags is not None:
         _sync_tags(claim, tags)  # type: ignore[arg-type]
-    return rows.update(session, claim, changes, actor, before=before)
+    changed = rows.update(session, claim, changes, actor, before=before)
+    if changed and (claim.tolerance != old_tolerance or claim.vague_terms != old_terms):
+        assertions.reread_values(session, claim, old_tolerance, old_terms, actor)
+    return changed
 
 
 def delete_claim(session: Session, ref: int | str, actor: str) -> None:
