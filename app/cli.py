@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,8 @@ from app.config import get_settings
 from app.db import migrate as migrations
 from app.db.engine import make_engine, make_session_factory, transaction
 from app.domain.errors import ProvenanceError
-from app.services import bundle
+from app.schemas.extraction import ExtractIn
+from app.services import bundle, documents, extraction
 
 cli = typer.Typer(
     help="Claim-and-source provenance tracker.",
@@ -119,6 +121,79 @@ def export(
     finally:
         engine.dispose()
     err.print(", ".join(f"{counts[t]} {t}s" for t in bundle.TYPES), highlight=False)
+
+
+@cli.command()
+def extract(
+    source: Annotated[str, typer.Argument(help="A text or HTML file, or - for standard input")],
+    outlet: Annotated[
+        str | None, typer.Option(help="Outlet slug (needed to store a new document)")
+    ] = None,
+    title: Annotated[str | None, typer.Option()] = None,
+    published: Annotated[
+        datetime | None, typer.Option(help="Publication date: time cues are read against it")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="en, de, es or ru: how unit nouns are read")
+    ] = None,
+    accept: Annotated[bool, typer.Option("--accept", help="Store the candidates")] = False,
+    create_claims: Annotated[
+        bool, typer.Option("--create-claims", help="With --accept: create proposed claims")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+) -> None:
+    """Find the candidate assertions of a captured article; --accept stores them.
+
+    The text is stored as a document first (once: the same text is found again by its
+    sha256). The service never fetches URLs: give it the text.
+    """
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    engine = make_engine(get_settings().database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            document = documents.find_or_store(
+                session, text, outlet=outlet, title=title, published=published,
+                language=language, actor="cli:extract",
+            )  # fmt: skip
+            request = ExtractIn(accept="all", create_claims=create_claims) if accept else None
+            result = extraction.extract(session, document.id, request, "cli:extract")
+    except ProvenanceError as exc:
+        err.print(f"[red]nothing was stored:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    table = Table(
+        "key",
+        "value",
+        "unit",
+        "claim",
+        "source",
+        "as of",
+        "quote",
+        title=f"document {document.key}",
+    )
+    for c in result.candidates:
+        claim = (
+            c.suggested_claim.claim.slug
+            if c.suggested_claim
+            else f"(new: {c.proposed_claim.slug})"
+            if c.proposed_claim
+            else ""
+        )
+        table.add_row(
+            c.key, c.value.text, c.unit or "", claim,
+            c.attribution.source.slug if c.attribution.source else (c.attribution.name or ""),
+            f"{c.as_of.start}..{c.as_of.end}" if c.as_of else "",
+            c.quote.exact[:60],
+        )  # fmt: skip
+    Console().print(table)
+    err.print(
+        f"{len(result.candidates)} candidates, {len(result.excluded)} excluded spans, "
+        f"{len(result.accepted)} accepted"
+    )
 
 
 @cli.command()

@@ -6,7 +6,16 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.api import errors
-from app.api.routes import assertions, assessment, claims, documents, health, outlets, sources
+from app.api.routes import (
+    assertions,
+    assessment,
+    claims,
+    documents,
+    extraction,
+    health,
+    outlets,
+    sources,
+)
 from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_session_factory
 
@@ -32,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "claims", "description": "Propositions whose values outlets report"},
             {"name": "assertions", "description": "One document asserting one value"},
             {"name": "documents", "description": "Captured reports, kept as evidence"},
+            {"name": "extraction", "description": "Candidate assertions found in a document"},
             {"name": "outlets", "description": "Publishers"},
             {"name": "sources", "description": "Who figures are ultimately attributed to"},
             {"name": "operations", "description": "Health"},
@@ -42,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     errors.install(app)
-    for module in (assessment, claims, assertions, documents, outlets, sources, health):
+    routers = (assessment, claims, assertions, documents, extraction, outlets, sources, health)
+    for module in routers:
         app.include_router(module.router)
     return app

@@ -58,3 +58,40 @@ def test_migrate_reports_head(run):
     result = run("migrate")
     assert result.exit_code == 0
     assert "head" in result.stdout
+
+
+ARTICLE = (
+    "SEOUL, June 18 (Wire) - North Korea will send 1,000 sappers to Russia's Kursk region, "
+    "Sergei Shoigu said on Tuesday.\n\nThey have cleared some 42,400 hectares so far.\n"
+    "Comments (1)\nlol 5,000 more\n"
+)
+
+
+def test_extract_prints_candidates_and_stores_them_only_when_asked(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: table cells are not wrapped
+    assert run("seed").exit_code == 0
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    shown = run("extract", str(article), "--outlet", "sputnik", "--published", "2025-06-18")
+    assert shown.exit_code == 0, shown.output
+    assert "1,000" in shown.stdout
+    assert "nk-sappers-sent-to-kursk" in shown.stdout
+    assert "5,000" not in shown.stdout  # from the comments
+    assert "2 candidates" in shown.output
+    assert "0 accepted" in shown.output
+
+    stored = json.loads(run("extract", str(article), "--accept", "--json").stdout)
+    assert len(stored["accepted"]) == 2
+    assert {"comments"} <= {span["reason"] for span in stored["excluded"]}
+    again = json.loads(run("extract", str(article), "--accept", "--json").stdout)
+    assert again["document"] == stored["document"]
+    assert again["accepted"] == stored["accepted"]
+
+
+def test_extract_of_new_text_without_an_outlet_stores_nothing(run, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = run("extract", str(article))
+    assert result.exit_code == 1
+    assert "nothing was stored" in result.output
+    assert "--outlet" in result.output

@@ -135,7 +135,15 @@ class Document(Tracked, Base):
     retrieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     language: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     raw_text: Mapped[str] = mapped_column(sa.Text)
+    content_type: Mapped[str] = mapped_column(
+        sa.String(40), default="text/plain", server_default=sa.text("'text/plain'")
+    )
+    # An HTML capture's text as a reader sees it; quotes index this (else raw_text).
+    plain_text: Mapped[str | None] = mapped_column(sa.Text)
     clean_text: Mapped[str | None] = mapped_column(sa.Text)
+    # What cleaning set aside, with why: [{"start", "end", "reason"}] into the text.
+    excluded_spans: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
+    minhash: Mapped[list[int] | None] = mapped_column(JSONDocument)
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"), index=True)
     duplicate_similarity: Mapped[float | None] = mapped_column(sa.Double)
@@ -143,6 +151,25 @@ class Document(Tracked, Base):
     outlet: Mapped[Outlet] = relationship(back_populates="documents", lazy="raise")
     duplicate_of: Mapped[Document | None] = relationship(remote_side="Document.id", lazy="raise")
     assertions: Mapped[list[Assertion]] = relationship(back_populates="document", lazy="raise")
+
+    @property
+    def text(self) -> str:
+        """The text quotes are anchored in: the reader's text of an HTML capture, else raw."""
+        return self.plain_text if self.plain_text is not None else self.raw_text
+
+
+class DocumentBand(Base):
+    """One locality-sensitive-hashing bucket of a document's MinHash signature: documents
+    sharing a bucket are near-duplicate candidates."""
+
+    __tablename__ = "document_bands"
+    __table_args__ = (sa.Index("ix_document_bands_band_bucket", "band", "bucket"),)
+
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    bucket: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 class Assertion(Tracked, Base):

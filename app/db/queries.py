@@ -20,6 +20,7 @@ from app.db.models import (
     Claim,
     ClaimTag,
     Document,
+    DocumentBand,
     Outlet,
     Revision,
     Source,
@@ -354,3 +355,25 @@ def claims_of_outlet(session: Session, outlet_id: int) -> list[int]:
         .order_by(Assertion.claim_id)
     )
     return list(session.scalars(stmt))
+
+
+def near_duplicate_candidates(
+    session: Session, buckets: Sequence[int], *, limit: int = 50
+) -> list[tuple[int, list[int]]]:
+    """Live documents sharing an LSH bucket with ``buckets`` (band i holds buckets[i]),
+    with their MinHash signatures."""
+    shared = sa.or_(
+        *(sa.and_(DocumentBand.band == band, DocumentBand.bucket == bucket)
+          for band, bucket in enumerate(buckets))
+    )  # fmt: skip
+    stmt = (
+        sa.select(Document.id, Document.minhash)
+        .where(
+            Document.id.in_(sa.select(DocumentBand.document_id).where(shared)),
+            Document.deleted_at.is_(None),
+            Document.minhash.is_not(None),
+        )
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    return [(r.id, list(r.minhash)) for r in session.execute(stmt)]

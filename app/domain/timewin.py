@@ -116,6 +116,36 @@ def parse_time_cue(text: str, reference: date) -> DateWindow | None:
     return _first(text, reference, _calendar().cue_rules)
 
 
+@dataclass(frozen=True, slots=True)
+class TimeCue:
+    """A time cue found in text: where it stands and the days it names."""
+
+    start: int
+    end: int
+    window: DateWindow
+
+
+def find_time_cues(text: str, reference: date) -> list[TimeCue]:
+    """Every time cue in ``text`` (see ``parse_time_cue``), in order and not overlapping:
+    where two overlap, the one that starts first, or the longer of two that start together.
+
+    >>> [c.window.text for c in find_time_cues("In 2024 and by early December", date(2026, 1, 6))]
+    ['In 2024', 'by early December']
+    """
+    found: list[tuple[int, int, _Span]] = []
+    for rule in _calendar().cue_rules:
+        for m in rule.pattern.finditer(text):
+            span = rule.resolve(_calendar(), m, reference)
+            if span is not None:
+                found.append((m.start(), m.end(), span))
+    cues: list[TimeCue] = []
+    for start, end, (first, last, precision) in sorted(found, key=lambda f: (f[0], -f[1])):
+        if cues and start < cues[-1].end:
+            continue
+        cues.append(TimeCue(start, end, DateWindow(first, last, precision, text[start:end])))
+    return cues
+
+
 # --- Reading ------------------------------------------------------------------------------
 
 _Span = tuple[date, date, Precision]

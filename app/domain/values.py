@@ -114,6 +114,7 @@ class Lexicon:
     scales: Mapping[str, Decimal]
     vague: Mapping[str, tuple[float, float]]
     vague_followers: Mapping[str, tuple[str, ...]]
+    glued: Mapping[str, Decimal] = field(default_factory=dict)  # "2.7m", "$40B", "1.2k"
     _compiled: _Compiled = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -167,6 +168,12 @@ class Lexicon:
                 term: tuple(followers)
                 for term, followers in merge_tables(
                     (t.get("followed_by", {}) for t in vague.values()), what="vague follower"
+                ).items()
+            },
+            glued={
+                word: Decimal(str(value))
+                for word, value in merge_tables(
+                    (t.get("glued", {}) for t in numbers.values()), what="glued scale"
                 ).items()
             },
         )
@@ -232,13 +239,14 @@ def _alternation_with_followers(terms: Mapping[str, Any], followers: Mapping[str
 
 def _compile(lex: Lexicon) -> _Compiled:
     scales = phrase_pattern(lex.scales)
+    glued = phrase_pattern(lex.glued)
     atom = (
         r"(?<!\w)(?<!\d[.,])(?:"
         rf"(?P<vague>{_alternation_with_followers(lex.vague, lex.vague_followers)})"
         rf"|(?:(?P<digits>{_NUMERAL})"
         rf"|(?P<word>{phrase_pattern(lex.words)})(?!\w)"
         rf"|(?P<article>{phrase_pattern(lex.articles)})(?=\s+(?:{scales})(?!\w)))"
-        rf"(?P<scales>(?:\s*(?:{scales})(?!\w)){{0,2}}))"
+        rf"(?P<scales>(?:(?<=\d)(?:{glued})(?!\w))?(?:\s*(?:{scales})(?!\w)){{0,2}}))"
     )
     ranges = tuple(
         (
@@ -250,7 +258,7 @@ def _compile(lex: Lexicon) -> _Compiled:
     )
     return _Compiled(
         atom=re.compile(atom, re.IGNORECASE),
-        scale=re.compile(rf"(?:{scales})(?!\w)", re.IGNORECASE),
+        scale=re.compile(rf"(?:{scales}|{glued})(?!\w)", re.IGNORECASE),
         before=re.compile(
             rf"(?<!\w)(?P<q>{phrase_pattern(lex.before)})(?:\s+|(?<=\.))\Z", re.IGNORECASE
         ),
@@ -383,7 +391,7 @@ def _atoms(text: str, lex: Lexicon) -> list[_Atom]:
             number = Decimal(1)  # an article: "a dozen", "eine Million"
         scale = Decimal(1)
         for word in compiled.scale.findall(m["scales"]):
-            scale *= lex.scales[normalise(word)]
+            scale *= lex.scales.get(normalise(word)) or lex.glued[normalise(word)]
         atoms.append(_Atom(m.start(), m.end(), number, scale, m["digits"] is not None))
     return atoms
 

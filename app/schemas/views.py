@@ -108,6 +108,7 @@ class DocumentOut(RowMeta):
     published_precision: Precision | None
     retrieved_at: datetime | None
     language: str | None
+    content_type: str
     sha256: str
     duplicate_of_id: int | None
     duplicate_similarity: float | None
@@ -141,9 +142,19 @@ class ClaimDetail(ClaimOut):
     assertions: list[AssertionOut] = Field(description="Active, not deleted, oldest first")
 
 
+class ExcludedSpan(BaseModel):
+    start: int
+    end: int
+    reason: str
+
+
 class DocumentDetail(DocumentOut):
     raw_text: str
-    clean_text: str | None
+    plain_text: str | None = Field(description="An HTML capture's reader text; quotes index it")
+    clean_text: str | None = Field(description="The article without what cleaning set aside")
+    excluded_spans: list[ExcludedSpan] = Field(
+        description="Offsets (into plain_text, else raw_text) of what is not the article, and why"
+    )
     assertions: list[AssertionOut] = Field(description="Not deleted, oldest first")
 
 

@@ -201,7 +201,7 @@ def assertion_fields(session: Session, body: AssertionIn) -> tuple[dict[str, Any
         )
     else:
         anchor = anchor_quote(
-            document.raw_text,
+            document.text,
             quote.exact,
             start=quote.start,
             end=quote.end,

@@ -100,7 +100,7 @@ def _upsert_document(
     fields = documents.document_fields(session, record)
     row = _existing(session, Document, Document.key, record.key)
     if row is None:
-        rows.create(session, Document(**fields), actor)
+        documents.store_new(session, fields, actor)
         return "created"
     if row.sha256 != fields["sha256"]:
         raise ProvenanceError(

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.db import queries
 from app.db.lookup import find
-from app.db.models import Document, Outlet
+from app.db.models import Document, DocumentBand, Outlet
 from app.domain.errors import InvalidInput
+from app.domain.extract.clean import clean_capture, html_to_text, looks_like_html
+from app.domain.similarity import best_original, fingerprint
 from app.schemas.records import DocumentIn, DocumentPatch
 from app.services import rows
 
@@ -24,20 +28,74 @@ def new_key(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:20]}"
 
 
+def derive_text(raw_text: str, clean_text: str | None = None) -> dict[str, Any]:
+    """What a capture's text is made of: an HTML capture's reader text, the spans that
+    are not the article (with why), and the cleaned article text."""
+    html = looks_like_html(raw_text)
+    plain = html_to_text(raw_text) if html else None
+    cleaned = clean_capture(plain if plain is not None else raw_text)
+    return {
+        "content_type": "text/html" if html else "text/plain",
+        "plain_text": plain,
+        "clean_text": clean_text if clean_text is not None else cleaned.clean,
+        "excluded_spans": [
+            {"start": s.start, "end": s.end, "reason": s.reason.value} for s in cleaned.excluded
+        ],
+    }
+
+
 def document_fields(session: Session, body: DocumentIn) -> dict[str, Any]:
-    """Column values for ``body``: the outlet resolved, the hash computed and checked."""
+    """Column values for ``body``: the outlet resolved, the hash computed and checked, the
+    text cleaned. A body that names no original leaves the near-duplicate link as found."""
     digest = text_sha256(body.raw_text)
     if body.sha256 is not None and body.sha256 != digest:
         raise InvalidInput(
             f"sha256 {body.sha256} does not match the raw text (its sha256 is {digest})",
             field="sha256",
         )
-    fields = body.model_dump(exclude={"type", "outlet", "sha256", "raw_text_file", "duplicate_of"})
+    fields = body.model_dump(
+        exclude={
+            "type", "outlet", "sha256", "raw_text_file", "duplicate_of", "duplicate_similarity",
+            "clean_text",
+        }
+    )  # fmt: skip
+    fields.update(derive_text(body.raw_text, body.clean_text))
     fields["outlet_id"] = find(session, Outlet, body.outlet, field="outlet").id
-    fields["duplicate_of_id"] = _original(session, body.duplicate_of, body.key)
+    if body.duplicate_of is not None:
+        fields["duplicate_of_id"] = _original(session, body.duplicate_of, body.key)
+        fields["duplicate_similarity"] = body.duplicate_similarity
     fields["sha256"] = digest
     fields["key"] = body.key or new_key("doc")
     return fields
+
+
+def find_or_store(
+    session: Session,
+    text: str,
+    *,
+    outlet: str | None,
+    title: str | None,
+    published: datetime | None,
+    language: str | None = None,
+    actor: str,
+) -> Document:
+    """The live document holding exactly ``text``, or a new one of ``outlet``."""
+    digest = text_sha256(text)
+    stmt = sa.select(Document).where(Document.sha256 == digest, Document.deleted_at.is_(None))
+    found = session.scalars(stmt.order_by(Document.id).limit(1)).first()
+    if found is not None:
+        return found
+    if outlet is None:
+        raise InvalidInput("a new document needs an outlet: give --outlet", field="outlet")
+    body = DocumentIn(
+        key=f"doc-{digest[:20]}",
+        outlet=outlet,
+        title=title,
+        raw_text=text,
+        published_at=published,
+        language=language,
+    )
+    return create_document(session, body, actor)
 
 
 def _original(session: Session, ref: int | str | None, own_key: str | None) -> int | None:
@@ -50,7 +108,27 @@ def _original(session: Session, ref: int | str | None, own_key: str | None) -> i
 
 
 def create_document(session: Session, body: DocumentIn, actor: str) -> Document:
-    return rows.create(session, Document(**document_fields(session, body)), actor)
+    return store_new(session, document_fields(session, body), actor)
+
+
+def store_new(session: Session, fields: dict[str, Any], actor: str) -> Document:
+    """Create a document, fingerprinted and linked to the original it copies, if any."""
+    document = Document(**fields)
+    found = fingerprint(document.clean_text or document.text)
+    if found is not None:
+        document.minhash = list(found.signature)
+        if document.duplicate_of_id is None:
+            candidates = queries.near_duplicate_candidates(session, found.bands)
+            original = best_original(found, candidates)
+            if original is not None:
+                document.duplicate_of_id, document.duplicate_similarity = original
+    rows.create(session, document, actor)
+    if found is not None:
+        session.add_all(
+            DocumentBand(document_id=document.id, band=band, bucket=bucket)
+            for band, bucket in enumerate(found.bands)
+        )
+    return document
 
 
 def update_document(session: Session, ref: int | str, patch: DocumentPatch, actor: str) -> Document:

@@ -40,7 +40,9 @@ def document_detail(row: Document, assertions: Sequence[Assertion]) -> DocumentD
     return DocumentDetail(
         **dict(document_view(row)),
         raw_text=row.raw_text,
+        plain_text=row.plain_text,
         clean_text=row.clean_text,
+        excluded_spans=row.excluded_spans or [],
         assertions=[assertion_view(a) for a in assertions],
     )
 

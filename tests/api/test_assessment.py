@@ -23,7 +23,7 @@ async def _assess(client, claim: str, **params) -> dict:
 
 async def _assert(client, claim, value, *, outlet=None, source=None, as_of=None, **more):
     document = await builders.document(
-        client, raw_text=TEXT, **({"outlet": outlet} if outlet else {})
+        client, raw_text=builders.own_article(TEXT), **({"outlet": outlet} if outlet else {})
     )
     body = {
         "claim": claim,

@@ -55,7 +55,7 @@ async def test_unknown_outlet_is_named_in_the_error(client):
 
 
 async def test_raw_text_cannot_be_patched(client):
-    document = await builders.document(client)
+    document = await builders.document(client, raw_text=builders.ARTICLE)
     response = await client.patch(f"/documents/{document['id']}", json={"raw_text": "forged"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "raw_text"
