@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.cli_keys import admin_hint, keys_cli
 from app.config import get_settings
 from app.db import migrate as migrations
 from app.db.engine import make_engine, make_session_factory, transaction
@@ -25,6 +26,7 @@ cli = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+cli.add_typer(keys_cli, name="keys")
 err = Console(stderr=True)
 
 
@@ -206,9 +208,13 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    hint = admin_hint()
+    if hint:
+        err.print(hint, highlight=False)
     uvicorn.run(
         "app.main:create_app", factory=True, reload=reload,
         host=host or settings.host, port=port or settings.port,
+        access_log=False,  # the app logs each request as one JSON line, with its request id
     )  # fmt: skip
 
 

@@ -22,6 +22,35 @@ class Settings(BaseSettings):
     port: int = 8000
     seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="Folder of the seed bundle")
     sql_echo: bool = False
+    read_requires_key: bool = Field(
+        default=False, description="Close reads to callers without an API key (any role)"
+    )
+    log_level: str = Field(
+        default="INFO",
+        pattern=r"(?i)^(debug|info|warning|error|critical)$",
+        description="Least severe level of the JSON log lines on stderr",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Origins browsers may call the API from, as JSON: ["https://a.example"]; '
+        "empty: no CORS headers",
+    )
+    write_rate_limit: str | None = Field(
+        default=None,
+        description='Writes per client (API key, else IP), e.g. "60/minute" or '
+        '"10/second;500/hour"; unset: unlimited',
+    )
+    require_if_match: bool = Field(
+        default=False,
+        description="Refuse (428) a change to an existing row (PATCH, DELETE, restore, "
+        "retract, purge) sent without If-Match naming the ETag it was read at",
+    )
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1,
+        description="Largest request body accepted, in bytes (documents carry whole articles); "
+        "larger ones, with or without Content-Length, are refused with 413 before parsing",
+    )
 
 
 @lru_cache

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from app import __version__
-from app.api import errors
+from app.api import edge, errors, middleware
+from app.api.auth import reader_gate
 from app.api.routes import (
     assertions,
     assessment,
@@ -13,6 +15,7 @@ from app.api.routes import (
     documents,
     extraction,
     health,
+    keys,
     outlets,
     sources,
 )
@@ -25,14 +28,21 @@ many of the agreeing voices are really independent.
 
 Every list is paginated (`limit`, `cursor`; follow `next`). Rows are named by numeric id
 or by slug (outlets, sources, claims) or key (documents, assertions). Deletes are soft
-and every write leaves a revision (`/{resource}/{id}/history`). Errors are RFC 9457
+(`/{resource}/{id}/restore` undoes one) and every write leaves a revision
+(`/{resource}/{id}/history`). A row's read carries an `ETag`; send it as `If-Match` on a
+write to be refused (412) rather than overwrite someone else's edit. Errors are RFC 9457
 problem details (`application/problem+json`).
+
+Writes need an API key with the editor role, key management the admin role, sent as
+`Authorization: Bearer <key>` (or `X-API-Key`); reads are open unless the server closes
+them. `provenance keys create NAME --role admin` makes the first key.
 """
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    # The docs pages load Swagger UI and ReDoc from the package, not a CDN: they work offline.
+    app = FastAPIOffline(
         title="provenance",
         version=__version__,
         description=DESCRIPTION,
@@ -44,7 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "extraction", "description": "Candidate assertions found in a document"},
             {"name": "outlets", "description": "Publishers"},
             {"name": "sources", "description": "Who figures are ultimately attributed to"},
-            {"name": "operations", "description": "Health"},
+            {"name": "keys", "description": "API keys and their roles (admin only)"},
+            {"name": "operations", "description": "Liveness, readiness, metrics"},
         ],
     )
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
@@ -52,7 +63,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     errors.install(app)
-    routers = (assessment, claims, assertions, documents, extraction, outlets, sources, health)
+    edge.install(app, settings)  # before middleware: its request id and log see the 413
+    middleware.install(app, settings)
+    routers = (assessment, claims, assertions, documents, extraction, outlets, sources)
     for module in routers:
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(reader_gate)])
+    app.include_router(keys.router)
+    app.include_router(health.router)
     return app

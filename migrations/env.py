@@ -5,7 +5,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from app.config import get_settings
 from app.db.engine import make_engine
@@ -44,21 +44,25 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _run_on(connection: Connection) -> None:
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+    # A caller may hand over its own Connection, or an Engine (pytest-alembic does).
+    given = config.attributes.get("connection")
+    if isinstance(given, Connection):
+        _run_on(given)
         return
-    engine = make_engine(_url())
+    engine = given if isinstance(given, Engine) else make_engine(_url())
     try:
         with engine.connect() as connection:
-            _configure(connection)
-            with context.begin_transaction():
-                context.run_migrations()
+            _run_on(connection)
     finally:
-        engine.dispose()
+        if engine is not given:  # ours to close; a caller's engine stays open
+            engine.dispose()
 
 
 if context.is_offline_mode():

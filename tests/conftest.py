@@ -22,8 +22,9 @@ from app.config import REPO_ROOT, Settings
 from app.db import migrate
 from app.db.engine import make_engine, make_session_factory, transaction
 from app.db.models import Base
+from app.domain.vocabulary import Role
 from app.main import create_app
-from app.services import bundle
+from app.services import bundle, keys
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SEED_BUNDLE = REPO_ROOT / "seeds" / "bundle.ndjson"
@@ -113,13 +114,29 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def client(db: sessionmaker[Session], settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The real app over HTTP (httpx's ASGI transport) on an empty database."""
+def api_keys(db: sessionmaker[Session]) -> dict[Role, str]:
+    """One live key of each role, by role: the secrets to send."""
+    with transaction(db) as session:
+        return {role: keys.create_key(session, f"test-{role}", role)[1] for role in Role}
+
+
+@pytest.fixture
+async def app_client(
+    db: sessionmaker[Session], settings: Settings
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app over HTTP (httpx's ASGI transport) on an empty database, no key sent."""
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
     app.state.engine.dispose()
+
+
+@pytest.fixture
+async def client(app_client: httpx.AsyncClient, api_keys: dict[Role, str]) -> httpx.AsyncClient:
+    """``app_client`` sending an editor's key, as an analyst's script would."""
+    app_client.headers["Authorization"] = f"Bearer {api_keys[Role.EDITOR]}"
+    return app_client
 
 
 @pytest.fixture

@@ -95,3 +95,16 @@ def test_extract_of_new_text_without_an_outlet_stores_nothing(run, tmp_path):
     assert result.exit_code == 1
     assert "nothing was stored" in result.output
     assert "--outlet" in result.output
+
+
+def test_keys_are_created_listed_and_revoked_from_the_command_line(run):
+    created = run("keys", "create", "night-audit", "--role", "admin")
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip()
+    assert secret.startswith("pvk_")
+    listed = json.loads(run("keys", "list", "--json").stdout)
+    assert [(k["name"], k["role"]) for k in listed] == [("night-audit", "admin")]
+    assert secret not in run("keys", "list").stdout
+    assert run("keys", "revoke", listed[0]["prefix"]).exit_code == 0
+    assert json.loads(run("keys", "list", "--json").stdout) == []
+    assert run("keys", "revoke", "999").exit_code == 1

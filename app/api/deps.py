@@ -23,15 +23,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_actor() -> str:
-    """Who is writing; recorded on every revision."""
-    return "anonymous"
-
-
 # scope="function": commit before the response is sent, so a failed commit is an error.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-ActorDep = Annotated[str, Depends(get_actor)]
 
 
 class PageParams:

@@ -14,14 +14,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from app.domain.errors import (
     AlreadyExists,
     BundleError,
+    DeletedReference,
     Gone,
     InUse,
     InvalidInput,
+    NotDeleted,
     NotFound,
+    PreconditionFailed,
     ProvenanceError,
 )
 
@@ -33,6 +37,9 @@ _STATUS: list[tuple[type[ProvenanceError], int, str]] = [
     (Gone, 410, "deleted"),
     (AlreadyExists, 409, "already-exists"),
     (InUse, 409, "still-referenced"),
+    (NotDeleted, 409, "not-deleted"),
+    (DeletedReference, 409, "refers-to-deleted"),
+    (PreconditionFailed, 412, "precondition-failed"),
     (BundleError, 422, "invalid-bundle"),
     (InvalidInput, 422, "invalid-input"),
     (ProvenanceError, 400, "bad-request"),
@@ -55,6 +62,7 @@ class Problem(BaseModel):
     instance: str = Field(examples=["/claims/nk-sappers"])
     field: str | None = Field(default=None, description="The input field at fault, if one")
     errors: list[FieldError] | None = Field(default=None, description="Each invalid field")
+    request_id: str | None = Field(default=None, description="X-Request-ID, to quote in reports")
 
 
 def problem(
@@ -76,12 +84,15 @@ def problem(
         instance=request.url.path,
         field=field,
         errors=errors,
+        request_id=getattr(request.state, "request_id", None),  # set by api/middleware.py
     )
+    # The middleware stamps X-Request-ID on what it sends; a 500 is sent from outside it.
+    headers = {**(headers or {}), **({"X-Request-ID": body.request_id} if body.request_id else {})}
     return JSONResponse(
         body.model_dump(exclude_none=True),
         status_code=status,
         media_type=PROBLEM_JSON,
-        headers=dict(headers) if headers else None,
+        headers=headers or None,
     )
 
 
@@ -94,7 +105,10 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(p for p in parts if p not in _UNION_BRANCHES and "[" not in p)
 
 
-_UNION_BRANCHES = frozenset({"int", "str", "float", "bool", "date", "datetime", "constrained-str"})
+_UNION_BRANCHES = frozenset(
+    {"int", "str", "float", "bool", "date", "datetime"}
+    | {"constrained-str", "constrained-int", "constrained-float"}
+)
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
@@ -126,11 +140,33 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, HTTPException)
+def http_problem(request: Request, exc: HTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     slug = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-")
-    return problem(request, exc.status_code, slug, detail, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return problem(request, exc.status_code, slug, detail, headers=headers)
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path (RFC 9110 15.5.6): Starlette's own
+    ``Allow`` names only the first matching route's, and FastAPI has a route per method."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return http_problem(request, exc)
 
 
 async def _stale(request: Request, exc: Exception) -> JSONResponse:
@@ -170,5 +206,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         410: "The record was deleted",
         409: "Clashes with a stored record",
         422: "Invalid input; `errors` names each field",
+        401: "No API key where one is needed, or an unknown or revoked one",
+        403: "The key's role does not allow this",
+        400: "The body is not JSON, or not UTF-8",
+        413: "The body is larger than the server's `max_body_bytes`",
     }.items()
 }

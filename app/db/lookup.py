@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
-from app.db.models import Assertion, Claim, Document, Outlet, Source, Tracked
+from app.db.models import Assertion, Claim, Document, Outlet, Revision, Source, Tracked
 from app.domain.errors import Gone, NotFound
+from app.domain.vocabulary import RevisionAction
 
 M = TypeVar("M", bound=Tracked)
 
@@ -34,7 +35,7 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns
 
 def ref_condition(model: type[Tracked], ref: int | str) -> Any:
     """Digits name an id; anything else a slug or key."""
-    if isinstance(ref, int) or ref.isdigit():
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):  # not "²", not "٣"
         number = int(ref)
         return model.id == number if 0 < number <= MAX_ID else sa.false()
     return getattr(model, NATURAL_KEY[model]) == ref
@@ -58,3 +59,15 @@ def find(
     if row.deleted_at is not None and not include_deleted:
         raise Gone(f"{label} {ref!r} was deleted at {row.deleted_at.isoformat()}", field=field)
     return row
+
+
+def purged_id(session: Session, model: type[Tracked], ref: str) -> int | None:
+    """The id ``ref`` gives when it names a purged row (by id: its slug went with it)."""
+    if not (ref.isascii() and ref.isdigit()) or not 0 < int(ref) <= MAX_ID:
+        return None
+    stmt = sa.select(Revision.entity_id).where(
+        Revision.entity_type == LABEL[model],
+        Revision.entity_id == int(ref),
+        Revision.action == RevisionAction.PURGE,
+    )
+    return session.scalars(stmt.limit(1)).first()

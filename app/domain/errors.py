@@ -34,6 +34,24 @@ class InUse(ProvenanceError):
     title = "Still referenced"
 
 
+class NotDeleted(ProvenanceError):
+    """Restore or purge of a record that is live: only a deleted record can be either."""
+
+    title = "Not deleted"
+
+
+class DeletedReference(ProvenanceError):
+    """Restoring the record would leave it pointing at a record that is still deleted."""
+
+    title = "Refers to a deleted record"
+
+
+class PreconditionFailed(ProvenanceError):
+    """The record changed since the version the caller read (optimistic locking)."""
+
+    title = "Precondition failed"
+
+
 class InvalidInput(ProvenanceError):
     """Well-formed input that breaks a rule of the domain (a value, a quote, a reference)."""
 

@@ -135,7 +135,7 @@ def find_time_cues(text: str, reference: date) -> list[TimeCue]:
     found: list[tuple[int, int, _Span]] = []
     for rule in _calendar().cue_rules:
         for m in rule.pattern.finditer(text):
-            span = rule.resolve(_calendar(), m, reference)
+            span = _resolve(rule, m, reference)
             if span is not None:
                 found.append((m.start(), m.end(), span))
     cues: list[TimeCue] = []
@@ -191,7 +191,7 @@ def _first(text: str, reference: date | None, rules: tuple[_Rule, ...]) -> DateW
     best: tuple[int, int, _Span] | None = None
     for rule in rules:
         for m in rule.pattern.finditer(text):
-            span = rule.resolve(_calendar(), m, reference)
+            span = _resolve(rule, m, reference)
             if span is None:
                 continue
             if best is None or (m.start(), -m.end()) < (best[0], -best[1]):
@@ -201,6 +201,15 @@ def _first(text: str, reference: date | None, rules: tuple[_Rule, ...]) -> DateW
         return None
     start, end, (first, last, precision) = best
     return DateWindow(first, last, precision, text[start:end])
+
+
+def _resolve(rule: _Rule, m: re.Match[str], reference: date | None) -> _Span | None:
+    """The days ``m`` names, or None when they fall outside the calendar: "last year" in
+    a text of year 1, "next year" in one of 9999 (Python's dates run from 1 to 9999)."""
+    try:
+        return rule.resolve(_calendar(), m, reference)
+    except (ValueError, OverflowError):
+        return None
 
 
 @cache

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
 from app.schemas.common import AsOf, Quote, Ref, Strict, Value
 from app.schemas.views import ClaimRef, SourceRef
+
+CandidateKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class ExcludedSpanOut(BaseModel):
@@ -60,12 +62,12 @@ class ExtractionOut(BaseModel):
 class ExtractIn(Strict):
     """What to accept: candidate keys (or "all"), and the claim for any of them."""
 
-    accept: Literal["all"] | Annotated[list[str], Field(max_length=1000)] = Field(
+    accept: Literal["all"] | Annotated[list[CandidateKey], Field(max_length=1000)] = Field(
         default_factory=list
     )
-    claims: dict[str, Ref] = Field(
+    claims: Annotated[dict[CandidateKey, Ref], Field(max_length=1000)] = Field(
         default_factory=dict, description="Candidate key -> claim id or slug, over the suggestion"
     )
-    create_claims: bool = Field(
+    create_claims: StrictBool = Field(
         default=False, description="Create the proposed claim of a candidate that has no match"
     )

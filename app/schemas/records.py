@@ -17,12 +17,14 @@ from app.domain.vocabulary import (
     ValueType,
 )
 from app.schemas.common import (
+    NOT_BLANK,
     AsOf,
     Attribution,
     Key,
     LongText,
+    Magnitude,
     Name,
-    Number,
+    Present,
     Quote,
     Ref,
     ShortText,
@@ -34,8 +36,13 @@ from app.schemas.common import (
 
 VagueTerms = Annotated[
     dict[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)],
-        tuple[Number, Number],
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=80
+            ),
+        ],
+        tuple[Magnitude, Magnitude],
     ],
     Field(
         max_length=100,
@@ -44,12 +51,18 @@ VagueTerms = Annotated[
     ),
 ]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=80)
+]
+Alias = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=300)
+]
 Domain = Annotated[str, StringConstraints(max_length=253, pattern=r"^[A-Za-z0-9.-]+$")]
 Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://\S+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Language = Annotated[
+    str, StringConstraints(max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+]
 
 
 def _check_terms(terms: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
@@ -69,11 +82,11 @@ class OutletIn(Strict):
 
 
 class OutletPatch(Strict):
-    slug: Slug | None = None
-    name: Name | None = None
+    slug: Present[Slug] = None
+    name: Present[Name] = None
     domain: Domain | None = None
     country: Country | None = None
-    kind: OutletKind | None = None
+    kind: Present[OutletKind] = None
     notes: LongText | None = None
 
 
@@ -86,21 +99,27 @@ class SourceIn(Strict):
 
 
 class SourcePatch(Strict):
-    slug: Slug | None = None
-    name: Name | None = None
-    kind: SourceKind | None = None
+    slug: Present[Slug] = None
+    name: Present[Name] = None
+    kind: Present[SourceKind] = None
     affiliation: Annotated[str, StringConstraints(max_length=200)] | None = None
     notes: LongText | None = None
 
 
 class ClaimIn(Strict):
     slug: Slug
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=500),
+    ]
     description: LongText | None = None
-    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    unit: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=60),
+    ]
     value_type: ValueType = ValueType.QUANTITY
     behavior: Behavior = Behavior.FIXED
-    tolerance: Annotated[float, Field(ge=0, lt=1)] = Field(
+    tolerance: Annotated[float, Field(ge=0, lt=1, strict=True)] = Field(
         default=0.1, description="Relative half-width for 'approximately' wording"
     )
     aliases: Annotated[list[Alias], Field(max_length=100)] = Field(default_factory=list)
@@ -117,21 +136,30 @@ class ClaimIn(Strict):
 
 
 class ClaimPatch(Strict):
-    slug: Slug | None = None
-    title: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-        | None
-    ) = None
+    slug: Present[Slug] = None
+    title: Present[
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=500
+            ),
+        ]
+    ] = None
     description: LongText | None = None
-    unit: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None
-    ) = None
-    value_type: ValueType | None = None
-    behavior: Behavior | None = None
-    tolerance: Annotated[float, Field(ge=0, lt=1)] | None = None
-    aliases: Annotated[list[Alias], Field(max_length=100)] | None = None
-    tags: Annotated[list[Tag], Field(max_length=50)] | None = None
-    vague_terms: VagueTerms | None = None
+    unit: Present[
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=60
+            ),
+        ]
+    ] = None
+    value_type: Present[ValueType] = None
+    behavior: Present[Behavior] = None
+    tolerance: Present[Annotated[float, Field(ge=0, lt=1, strict=True)]] = None
+    aliases: Present[Annotated[list[Alias], Field(max_length=100)]] = None
+    tags: Present[Annotated[list[Tag], Field(max_length=50)]] = None
+    vague_terms: Present[VagueTerms] = None
     notes: LongText | None = None
 
     @field_validator("vague_terms")
@@ -147,7 +175,12 @@ class DocumentIn(Strict):
     outlet: Ref
     url: Url | None = None
     title: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=1000
+            ),
+        ]
         | None
     ) = None
     author: Annotated[str, StringConstraints(max_length=300)] | None = None
@@ -161,17 +194,22 @@ class DocumentIn(Strict):
     duplicate_of: Ref | None = Field(
         default=None, description="The document this one copies (a syndicated copy)"
     )
-    duplicate_similarity: Annotated[float, Field(ge=0, le=1)] | None = None
+    duplicate_similarity: Annotated[float, Field(ge=0, le=1, strict=True)] | None = None
     notes: LongText | None = None
 
 
 class DocumentPatch(Strict):
     """The raw capture is evidence and cannot be patched: store a new document instead."""
 
-    outlet: Ref | None = None
+    outlet: Present[Ref] = None
     url: Url | None = None
     title: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=1000
+            ),
+        ]
         | None
     ) = None
     author: Annotated[str, StringConstraints(max_length=300)] | None = None
@@ -181,7 +219,7 @@ class DocumentPatch(Strict):
     language: Language | None = None
     clean_text: Annotated[str, StringConstraints(max_length=2_000_000)] | None = None
     duplicate_of: Ref | None = None
-    duplicate_similarity: Annotated[float, Field(ge=0, le=1)] | None = None
+    duplicate_similarity: Annotated[float, Field(ge=0, le=1, strict=True)] | None = None
     notes: LongText | None = None
 
 
@@ -199,19 +237,22 @@ class AssertionIn(Strict):
 
 
 class AssertionPatch(Strict):
-    claim: Ref | None = None
-    document: Ref | None = None
-    stance: Stance | None = None
-    value: Value | None = None
+    claim: Present[Ref] = None
+    document: Present[Ref] = None
+    stance: Present[Stance] = None
+    value: Present[Value] = None
     as_of: AsOf | None = None
     hedge: ShortText | None = None
-    attribution: Attribution | None = None
+    attribution: Present[Attribution] = None
     quote: Quote | None = None
     notes: LongText | None = None
 
 
 class RetractIn(Strict):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    reason: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, pattern=NOT_BLANK, max_length=2000),
+    ]
 
 
 # Bundle lines: the same shapes plus a ``type`` and, for assertions, their provenance.

@@ -173,3 +173,10 @@ class Health(BaseModel):
     status: str
     version: str
     database: str
+
+
+class Readiness(BaseModel):
+    status: str = Field(examples=["ready"])
+    version: str
+    database: str
+    revision: str = Field(description="The migration the database is at: the code's head")

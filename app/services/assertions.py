@@ -27,6 +27,7 @@ from app.schemas.common import AsOf, Value
 from app.schemas.records import AssertionIn, AssertionPatch
 from app.services import records, revisions, rows
 from app.services.documents import new_key
+from app.services.rows import Expected
 
 
 def value_columns(value: Value, stance: Stance, value_type: ValueType) -> dict[str, Any]:
@@ -265,9 +266,15 @@ def apply_assertion(
 
 
 def update_assertion(
-    session: Session, ref: int | str, patch: AssertionPatch, actor: str
+    session: Session,
+    ref: int | str,
+    patch: AssertionPatch,
+    actor: str,
+    *,
+    expected: Expected = None,
 ) -> Assertion:
     assertion = find(session, Assertion, ref, options=queries.ASSERTION_VIEW)
+    rows.check_version(session, assertion, expected)
     current = records.assertion_input(assertion).model_dump(exclude_unset=False)
     # Nested objects (value, as_of, attribution, quote) are replaced whole, so a new quote
     # without offsets is located afresh in the text.
@@ -276,8 +283,11 @@ def update_assertion(
     return assertion
 
 
-def retract_assertion(session: Session, ref: int | str, reason: str, actor: str) -> Assertion:
+def retract_assertion(
+    session: Session, ref: int | str, reason: str, actor: str, *, expected: Expected = None
+) -> Assertion:
     assertion = find(session, Assertion, ref, options=queries.ASSERTION_VIEW)
+    rows.check_version(session, assertion, expected)
     if assertion.status is AssertionStatus.RETRACTED:
         raise InvalidInput(f"assertion {assertion.id} is already retracted", field="status")
     note = (
@@ -287,6 +297,10 @@ def retract_assertion(session: Session, ref: int | str, reason: str, actor: str)
     return assertion
 
 
-def delete_assertion(session: Session, ref: int | str, actor: str) -> None:
+def delete_assertion(
+    session: Session, ref: int | str, actor: str, *, expected: Expected = None
+) -> Assertion:
     assertion = find(session, Assertion, ref, options=queries.ASSERTION_VIEW)
+    rows.check_version(session, assertion, expected)
     rows.soft_delete(session, assertion, actor)
+    return assertion

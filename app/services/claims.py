@@ -12,6 +12,7 @@ from app.db.models import Assertion, Claim, ClaimTag
 from app.domain.errors import InUse
 from app.schemas.records import ClaimIn, ClaimPatch
 from app.services import assertions, revisions, rows
+from app.services.rows import Expected
 
 
 def _sync_tags(claim: Claim, tags: Sequence[str]) -> None:
@@ -32,8 +33,11 @@ def create_claim(session: Session, body: ClaimIn, actor: str) -> Claim:
     return rows.create(session, claim, actor)
 
 
-def update_claim(session: Session, ref: int | str, patch: ClaimPatch, actor: str) -> Claim:
+def update_claim(
+    session: Session, ref: int | str, patch: ClaimPatch, actor: str, *, expected: Expected = None
+) -> Claim:
     claim = find(session, Claim, ref, options=queries.CLAIM_VIEW)
+    rows.check_version(session, claim, expected)
     apply_claim(session, claim, patch.model_dump(exclude_unset=True), actor)
     return claim
 
@@ -54,9 +58,13 @@ def apply_claim(session: Session, claim: Claim, changes: dict[str, object], acto
     return changed
 
 
-def delete_claim(session: Session, ref: int | str, actor: str) -> None:
+def delete_claim(
+    session: Session, ref: int | str, actor: str, *, expected: Expected = None
+) -> Claim:
     claim = find(session, Claim, ref, options=queries.CLAIM_VIEW)
+    rows.check_version(session, claim, expected)
     used = queries.count_live(session, Assertion.claim_id, claim.id)
     if used:
         raise InUse(f"claim {claim.slug!r} still has {used} assertions; delete them first")
     rows.soft_delete(session, claim, actor)
+    return claim

@@ -18,6 +18,7 @@ from app.domain.extract.clean import clean_capture, html_to_text, looks_like_htm
 from app.domain.similarity import best_original, fingerprint
 from app.schemas.records import DocumentIn, DocumentPatch
 from app.services import rows
+from app.services.rows import Expected
 
 
 def text_sha256(text: str) -> str:
@@ -131,8 +132,16 @@ def store_new(session: Session, fields: dict[str, Any], actor: str) -> Document:
     return document
 
 
-def update_document(session: Session, ref: int | str, patch: DocumentPatch, actor: str) -> Document:
+def update_document(
+    session: Session,
+    ref: int | str,
+    patch: DocumentPatch,
+    actor: str,
+    *,
+    expected: Expected = None,
+) -> Document:
     document = find(session, Document, ref)
+    rows.check_version(session, document, expected)
     changes = patch.model_dump(exclude_unset=True)
     if "outlet" in changes:
         outlet_ref = changes.pop("outlet")
@@ -145,11 +154,14 @@ def update_document(session: Session, ref: int | str, patch: DocumentPatch, acto
     return document
 
 
-def delete_document(session: Session, ref: int | str, actor: str) -> int:
-    """Soft-delete the document and its assertions; returns how many assertions went."""
+def delete_document(
+    session: Session, ref: int | str, actor: str, *, expected: Expected = None
+) -> Document:
+    """Soft-delete the document and its assertions (each restored on its own)."""
     document = find(session, Document, ref)
+    rows.check_version(session, document, expected)
     assertions = queries.assertions_of_document(session, document.id)
     for assertion in assertions:
         rows.soft_delete(session, assertion, actor)
     rows.soft_delete(session, document, actor)
-    return len(assertions)
+    return document

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +14,11 @@ from app.domain.vocabulary import RevisionAction
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    # A time as the database keeps it (UTC), whatever offset it was given with.
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     return value
 
@@ -24,7 +28,7 @@ def snapshot(row: Tracked) -> dict[str, Any]:
     mapper = sa.inspect(type(row))
     data = {attr.key: _plain(getattr(row, attr.key)) for attr in mapper.column_attrs}
     if isinstance(row, Claim):
-        data["tags"] = [t.tag for t in row.tags]
+        data["tags"] = sorted(t.tag for t in row.tags)  # as stored: in tag order
     if isinstance(row, Assertion):
         data["via"] = [link.source_id for link in row.intermediaries]
     return data

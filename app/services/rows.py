@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.lookup import LABEL
 from app.db.models import Tracked
 from app.db.types import utcnow
-from app.domain.errors import AlreadyExists, InvalidInput
+from app.domain.errors import AlreadyExists, InvalidInput, PreconditionFailed
 from app.domain.vocabulary import RevisionAction
 from app.services import revisions
 
@@ -26,6 +26,27 @@ UNIQUE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # Bookkeeping that moves on every write and so says nothing about whether content changed.
 _BOOKKEEPING = frozenset({"version", "updated_at"})
+
+# The (id, version) pairs a caller says it last read; a write proceeds only when the row
+# is still at one of them. None: the caller set no condition.
+Expected = frozenset[tuple[int, int]] | None
+
+
+def check_version(session: Session, row: Tracked, expected: Expected) -> None:
+    """Raise ``PreconditionFailed`` unless ``row`` is still at a version the caller read.
+
+    The row is locked first (``SELECT ... FOR UPDATE`` where the database has it), so a
+    concurrent writer's commit is waited for and seen: of two writers that read the same
+    version, the second is refused instead of overwriting the first.
+    """
+    if expected is None:
+        return
+    session.refresh(row, ["version"], with_for_update=True)
+    if (row.id, row.version) not in expected:
+        raise PreconditionFailed(
+            f"{LABEL[type(row)]} {row.id} changed since it was read: it is now at version "
+            f"{row.version}; read it again and retry"
+        )
 
 
 def ensure_unique(
@@ -104,3 +125,30 @@ def soft_delete(session: Session, row: Tracked, actor: str) -> None:
     row.deleted_at = utcnow()
     flush(session, LABEL[type(row)])
     revisions.record(session, row, RevisionAction.DELETE, actor, before)
+
+
+def restore(session: Session, row: Tracked, actor: str) -> None:
+    """Undo a soft delete; the caller has checked that what the row refers to is live."""
+    before = revisions.snapshot(row)
+    label = LABEL[type(row)]
+    ensure_unique(session, type(row), {n: getattr(row, n) for n in UNIQUE_FIELDS[label]}, row.id)
+    row.deleted_at = None
+    row.updated_at = utcnow()
+    flush(session, label)
+    revisions.record(session, row, RevisionAction.RESTORE, actor, before)
+
+
+def purge(session: Session, row: Tracked, actor: str) -> None:
+    """Remove ``row`` for good, leaving a revision whose ``before`` is the row as it was.
+
+    Owned collections (tags, intermediaries, near-duplicate buckets) go with it through
+    the foreign keys' ON DELETE CASCADE; the caller has checked that no row refers to it.
+    """
+    model = type(row)
+    revisions.record(session, row, RevisionAction.PURGE, actor, revisions.snapshot(row))
+    stmt = sa.delete(model).where(model.id == row.id, model.version == row.version)
+    result = session.execute(stmt.execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise PreconditionFailed(f"{LABEL[model]} {row.id} changed while it was being purged")
+    session.expunge(row)
+    flush(session, LABEL[model])

@@ -36,7 +36,7 @@ async def test_assertion_read_carries_document_outlet_source_chain_and_quote(cli
                              "low": 1000.0, "high": 1000.0,
                              "low_inclusive": True, "high_inclusive": True}  # fmt: skip
     assert read["as_of"]["text"] == "by early December"
-    assert read["created_by"] == "anonymous"
+    assert read["created_by"] == "key:test-editor"
     assert read["creator_kind"] == "person"
 
 
@@ -149,7 +149,7 @@ async def test_patch_moves_the_value_and_records_before_and_after(client):
     assert [r["action"] for r in history] == ["create", "update"]
     assert history[1]["before"]["low"] == 1000
     assert history[1]["after"]["low"] == 990
-    assert history[1]["actor"] == "anonymous"
+    assert history[1]["actor"] == "key:test-editor"
 
 
 async def test_patch_with_a_new_quote_relocates_it(client):

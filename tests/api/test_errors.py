@@ -134,6 +134,9 @@ async def test_unknown_route_and_wrong_method_are_problems(client):
     wrong = await client.put("/outlets")
     assert wrong.status_code == 405
     assert wrong.json()["status"] == 405
+    assert wrong.headers["allow"] == "GET, POST"  # every route's methods, not the first's
+    patchable = await client.put("/outlets/some-outlet")
+    assert set(patchable.headers["allow"].split(", ")) >= {"GET", "PATCH", "DELETE"}
 
 
 async def test_failed_write_leaves_nothing_behind(client):

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from app.domain.vocabulary import Role
 from app.main import create_app
 from tests import builders
 
@@ -28,12 +29,15 @@ def counting(engine):
 
 
 @pytest.fixture
-async def app_client(db, settings):
+async def app_and_client(db, settings, api_keys):
     import httpx
 
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    headers = {"Authorization": f"Bearer {api_keys[Role.EDITOR]}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://t", headers=headers
+    ) as client:
         yield app, client
     app.state.engine.dispose()
 
@@ -45,8 +49,8 @@ async def _queries(app, client, path) -> int:
     return len(statements)
 
 
-async def test_claim_and_assertion_reads_do_not_grow_with_the_assertions(app_client):
-    app, client = app_client
+async def test_claim_and_assertion_reads_do_not_grow_with_the_assertions(app_and_client):
+    app, client = app_and_client
     small = await builders.claim(client)
     large = await builders.claim(client)
     tass = await builders.source(client, slug="tass")

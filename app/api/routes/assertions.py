@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.auth import AdminDep, EditorDep
+from app.api.deps import PageDep, SessionDep
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.preconditions import PRECONDITION_RESPONSES, IfMatchDep, set_etag
 from app.api.routes.common import (
     FilterRef,
     IncludeDeleted,
@@ -21,10 +22,10 @@ from app.db import queries
 from app.db.lookup import find
 from app.db.models import Assertion, Claim, Document, Outlet, Source
 from app.domain.vocabulary import AssertionStatus, Stance
-from app.schemas.common import Page
+from app.schemas.common import IsoDate, Page, Timestamp
 from app.schemas.records import AssertionIn, AssertionPatch, RetractIn
 from app.schemas.views import AssertionOut, RevisionOut
-from app.services import assertions, present
+from app.services import assertions, lifecycle, present
 
 router = APIRouter(prefix="/assertions", tags=["assertions"], responses=PROBLEM_RESPONSES)
 
@@ -48,10 +49,12 @@ def list_assertions(
     ] = None,
     stance: Stance | None = None,
     status_: Annotated[AssertionStatus | None, Query(alias="status")] = None,
-    as_of_from: Annotated[date | None, Query(description="As-of window overlaps from")] = None,
-    as_of_to: Annotated[date | None, Query(description="As-of window overlaps up to")] = None,
-    published_from: Annotated[datetime | None, Query(description="Document published from")] = None,
-    published_to: Annotated[datetime | None, Query(description="Document published up to")] = None,
+    as_of_from: Annotated[IsoDate | None, Query(description="As-of window overlaps from")] = None,
+    as_of_to: Annotated[IsoDate | None, Query(description="As-of window overlaps up to")] = None,
+    published_from: Annotated[
+        Timestamp | None, Query(description="Document published from")
+    ] = None,
+    published_to: Annotated[Timestamp | None, Query(description="Document published up to")] = None,
     include_deleted: IncludeDeleted = False,
 ) -> Page[AssertionOut]:
     f = queries.AssertionFilter(
@@ -73,7 +76,7 @@ def list_assertions(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an assertion")
 def create_assertion(
-    body: AssertionIn, session: SessionDep, actor: ActorDep, response: Response
+    body: AssertionIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> AssertionOut:
     """The quote is checked against the document's raw text: give `start`/`end`, or only
     `exact` (with `prefix`/`suffix` if it occurs more than once) and the offsets are found."""
@@ -84,36 +87,82 @@ def create_assertion(
 
 @router.get("/{ref}", summary="Read an assertion with its document, outlet, source and quote")
 def read_assertion(
-    ref: RefPath, session: SessionDep, include_deleted: IncludeDeleted = False
+    ref: RefPath, session: SessionDep, response: Response, include_deleted: IncludeDeleted = False
 ) -> AssertionOut:
-    return present.assertion_view(
-        find(
-            session, Assertion, ref, options=queries.ASSERTION_VIEW, include_deleted=include_deleted
-        )
+    assertion = find(
+        session, Assertion, ref, options=queries.ASSERTION_VIEW, include_deleted=include_deleted
     )
+    set_etag(response, assertion)
+    return present.assertion_view(assertion)
 
 
-@router.patch("/{ref}", summary="Update an assertion")
+@router.patch("/{ref}", summary="Update an assertion", responses=PRECONDITION_RESPONSES)
 def update_assertion(
-    ref: RefPath, body: AssertionPatch, session: SessionDep, actor: ActorDep
+    ref: RefPath,
+    body: AssertionPatch,
+    session: SessionDep,
+    actor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> AssertionOut:
-    assertion = assertions.update_assertion(session, ref, body, actor)
+    assertion = assertions.update_assertion(session, ref, body, actor, expected=expected)
+    set_etag(response, assertion)
     return _view(session, assertion.id)
 
 
-@router.post("/{ref}/retract", summary="Retract an assertion")
+@router.post("/{ref}/retract", summary="Retract an assertion", responses=PRECONDITION_RESPONSES)
 def retract_assertion(
-    ref: RefPath, body: RetractIn, session: SessionDep, actor: ActorDep
+    ref: RefPath,
+    body: RetractIn,
+    session: SessionDep,
+    actor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> AssertionOut:
     """Marks the assertion retracted (the outlet withdrew it); the reason goes to its notes."""
-    assertion = assertions.retract_assertion(session, ref, body.reason, actor)
+    assertion = assertions.retract_assertion(session, ref, body.reason, actor, expected=expected)
+    set_etag(response, assertion)
     return _view(session, assertion.id)
 
 
-@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an assertion")
-def delete_assertion(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+@router.delete(
+    "/{ref}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an assertion",
+    responses=PRECONDITION_RESPONSES,
+)
+def delete_assertion(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> None:
     """Soft delete, recorded as a revision."""
-    assertions.delete_assertion(session, ref, actor)
+    set_etag(response, assertions.delete_assertion(session, ref, actor, expected=expected))
+
+
+@router.post(
+    "/{ref}/restore", summary="Restore a deleted assertion", responses=PRECONDITION_RESPONSES
+)
+def restore_assertion(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> AssertionOut:
+    """Undo a soft delete, recorded as a revision; 409 when the assertion is not deleted,
+    or its claim, document or a source it names is."""
+    assertion = lifecycle.restore(session, Assertion, ref, actor, expected=expected)
+    set_etag(response, assertion)
+    return _view(session, assertion.id)
+
+
+@router.delete(
+    "/{ref}/purge",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Purge a deleted assertion for good (admin)",
+    responses=PRECONDITION_RESPONSES,
+)
+def purge_assertion(
+    ref: RefPath, session: SessionDep, actor: AdminDep, expected: IfMatchDep
+) -> None:
+    """Only a soft-deleted assertion can be purged, and only while no row (live or deleted)
+    refers to it; the purge is recorded as a revision holding the row as it was."""
+    lifecycle.purge(session, Assertion, ref, actor, expected=expected)
 
 
 @router.get("/{ref}/history", summary="An assertion's revisions")

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.auth import AdminDep, EditorDep
+from app.api.deps import PageDep, SessionDep
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.preconditions import PRECONDITION_RESPONSES, IfMatchDep, set_etag
 from app.api.routes.common import IncludeDeleted, RefPath, history_page, page_of
 from app.db import queries
 from app.db.lookup import find
@@ -16,7 +18,7 @@ from app.domain.vocabulary import Behavior, ValueType
 from app.schemas.common import Page
 from app.schemas.records import ClaimIn, ClaimPatch
 from app.schemas.views import ClaimDetail, ClaimOut, RevisionOut
-from app.services import claims, present
+from app.services import claims, lifecycle, present
 
 router = APIRouter(prefix="/claims", tags=["claims"], responses=PROBLEM_RESPONSES)
 
@@ -44,7 +46,7 @@ def list_claims(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a claim")
 def create_claim(
-    body: ClaimIn, session: SessionDep, actor: ActorDep, response: Response
+    body: ClaimIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> ClaimOut:
     claim = claims.create_claim(session, body, actor)
     response.headers["Location"] = f"/claims/{claim.id}"
@@ -52,22 +54,62 @@ def create_claim(
 
 
 @router.get("/{ref}", summary="Read a claim with its assertions")
-def read_claim(ref: RefPath, session: SessionDep) -> ClaimDetail:
+def read_claim(ref: RefPath, session: SessionDep, response: Response) -> ClaimDetail:
     """The claim and every live assertion of it, each with its document, outlet,
     attribution and quote, in one call."""
     claim = find(session, Claim, ref, options=queries.CLAIM_VIEW)
+    set_etag(response, claim)
     return present.claim_detail(claim, queries.assertions_of_claim(session, claim.id))
 
 
-@router.patch("/{ref}", summary="Update a claim")
-def update_claim(ref: RefPath, body: ClaimPatch, session: SessionDep, actor: ActorDep) -> ClaimOut:
-    return present.claim_view(claims.update_claim(session, ref, body, actor))
+@router.patch("/{ref}", summary="Update a claim", responses=PRECONDITION_RESPONSES)
+def update_claim(
+    ref: RefPath,
+    body: ClaimPatch,
+    session: SessionDep,
+    actor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
+) -> ClaimOut:
+    claim = claims.update_claim(session, ref, body, actor, expected=expected)
+    set_etag(response, claim)
+    return present.claim_view(claim)
 
 
-@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a claim")
-def delete_claim(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+@router.delete(
+    "/{ref}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a claim",
+    responses=PRECONDITION_RESPONSES,
+)
+def delete_claim(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> None:
     """Soft delete. Refused while the claim has live assertions."""
-    claims.delete_claim(session, ref, actor)
+    set_etag(response, claims.delete_claim(session, ref, actor, expected=expected))
+
+
+@router.post("/{ref}/restore", summary="Restore a deleted claim", responses=PRECONDITION_RESPONSES)
+def restore_claim(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> ClaimOut:
+    """Undo a soft delete, recorded as a revision; 409 when the claim is not deleted.
+    Its assertions deleted before it are restored one by one."""
+    claim = lifecycle.restore(session, Claim, ref, actor, expected=expected)
+    set_etag(response, claim)
+    return present.claim_view(claim)
+
+
+@router.delete(
+    "/{ref}/purge",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Purge a deleted claim for good (admin)",
+    responses=PRECONDITION_RESPONSES,
+)
+def purge_claim(ref: RefPath, session: SessionDep, actor: AdminDep, expected: IfMatchDep) -> None:
+    """Only a soft-deleted claim can be purged, and only while no row (live or deleted)
+    refers to it; the purge is recorded as a revision holding the row as it was."""
+    lifecycle.purge(session, Claim, ref, actor, expected=expected)
 
 
 @router.get("/{ref}/history", summary="A claim's revisions")

@@ -10,18 +10,23 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import PageParams
 from app.db import queries
-from app.db.lookup import find
+from app.db.lookup import find, purged_id
 from app.db.models import Tracked
-from app.schemas.common import Page
+from app.domain.errors import NotFound
+from app.schemas.common import KEY_PATTERN, Page
 from app.schemas.views import RevisionOut
 
 T = TypeVar("T")
+
+# Digits name an id; a slug or key starts with a letter (app.schemas.common.KEY_PATTERN).
+REF_PATTERN = rf"^(?:[0-9]+|{KEY_PATTERN[1:-1]})$"
 
 RefPath = Annotated[
     str,
     Path(
         min_length=1,
         max_length=200,
+        pattern=REF_PATTERN,
         description=(
             "The numeric id, or the slug (outlets, sources, claims) or key (documents, assertions)"
         ),
@@ -44,8 +49,15 @@ def page_of(items: Sequence[T], next_cursor: str | None, params: PageParams) -> 
 def history_page(
     session: Session, model: type[Tracked], label: str, ref: str, params: PageParams
 ) -> Page[RevisionOut]:
-    row = find(session, model, ref, include_deleted=True)
-    revisions, next_cursor = queries.history(session, label, row.id, params.limit, params.cursor)
+    try:
+        row_id = find(session, model, ref, include_deleted=True).id
+    except NotFound:
+        # A purged row's history stays readable by its id; its last revision is the purge.
+        purged = purged_id(session, model, ref)
+        if purged is None:
+            raise
+        row_id = purged
+    revisions, next_cursor = queries.history(session, label, row_id, params.limit, params.cursor)
     return page_of([RevisionOut.model_validate(r) for r in revisions], next_cursor, params)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.auth import AdminDep, EditorDep
+from app.api.deps import PageDep, SessionDep
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.preconditions import PRECONDITION_RESPONSES, IfMatchDep, set_etag
 from app.api.routes.common import (
     FilterRef,
     IncludeDeleted,
@@ -20,10 +21,10 @@ from app.api.routes.common import (
 from app.db import queries
 from app.db.lookup import find
 from app.db.models import Document, Outlet
-from app.schemas.common import Page
+from app.schemas.common import Page, Timestamp
 from app.schemas.records import DocumentIn, DocumentPatch
 from app.schemas.views import DocumentDetail, DocumentOut, RevisionOut
-from app.services import documents, present
+from app.services import documents, lifecycle, present
 
 router = APIRouter(prefix="/documents", tags=["documents"], responses=PROBLEM_RESPONSES)
 
@@ -35,8 +36,8 @@ def list_documents(
     q: Annotated[str | None, Query(max_length=200, description="Text in the title")] = None,
     outlet: FilterRef = None,
     language: Annotated[str | None, Query(max_length=16)] = None,
-    published_from: Annotated[datetime | None, Query(description="Inclusive")] = None,
-    published_to: Annotated[datetime | None, Query(description="Inclusive")] = None,
+    published_from: Annotated[Timestamp | None, Query(description="Inclusive")] = None,
+    published_to: Annotated[Timestamp | None, Query(description="Inclusive")] = None,
     sha256: Annotated[str | None, Query(pattern=r"^[0-9a-f]{64}$")] = None,
     include_deleted: IncludeDeleted = False,
 ) -> Page[DocumentOut]:
@@ -55,7 +56,7 @@ def list_documents(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Store a captured document")
 def create_document(
-    body: DocumentIn, session: SessionDep, actor: ActorDep, response: Response
+    body: DocumentIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> DocumentOut:
     """The raw text is kept as captured with its sha256; `sha256`, when sent, is checked."""
     document = documents.create_document(session, body, actor)
@@ -66,31 +67,75 @@ def create_document(
 
 @router.get("/{ref}", summary="Read a document with its text and assertions")
 def read_document(
-    ref: RefPath, session: SessionDep, include_deleted: IncludeDeleted = False
+    ref: RefPath, session: SessionDep, response: Response, include_deleted: IncludeDeleted = False
 ) -> DocumentDetail:
     document = find(
         session, Document, ref, options=queries.DOCUMENT_VIEW, include_deleted=include_deleted
     )
+    set_etag(response, document)
     assertions = queries.assertions_of_document(
         session, document.id, include_deleted=include_deleted
     )
     return present.document_detail(document, assertions)
 
 
-@router.patch("/{ref}", summary="Update a document's metadata")
+@router.patch("/{ref}", summary="Update a document's metadata", responses=PRECONDITION_RESPONSES)
 def update_document(
-    ref: RefPath, body: DocumentPatch, session: SessionDep, actor: ActorDep
+    ref: RefPath,
+    body: DocumentPatch,
+    session: SessionDep,
+    actor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> DocumentOut:
-    document = documents.update_document(session, ref, body, actor)
+    document = documents.update_document(session, ref, body, actor, expected=expected)
+    set_etag(response, document)
     return present.document_view(
         find(session, Document, document.id, options=queries.DOCUMENT_VIEW)
     )
 
 
-@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a document")
-def delete_document(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+@router.delete(
+    "/{ref}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a document",
+    responses=PRECONDITION_RESPONSES,
+)
+def delete_document(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> None:
     """Soft delete of the document and of its assertions, each recorded as a revision."""
-    documents.delete_document(session, ref, actor)
+    set_etag(response, documents.delete_document(session, ref, actor, expected=expected))
+
+
+@router.post(
+    "/{ref}/restore", summary="Restore a deleted document", responses=PRECONDITION_RESPONSES
+)
+def restore_document(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> DocumentOut:
+    """Undo a soft delete, recorded as a revision; 409 when the document is not deleted or
+    its outlet is. The assertions its deletion took are restored one by one
+    (`GET /assertions?document=KEY&include_deleted=true` lists them)."""
+    document = lifecycle.restore(session, Document, ref, actor, expected=expected)
+    set_etag(response, document)
+    return present.document_view(
+        find(session, Document, document.id, options=queries.DOCUMENT_VIEW)
+    )
+
+
+@router.delete(
+    "/{ref}/purge",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Purge a deleted document for good (admin)",
+    responses=PRECONDITION_RESPONSES,
+)
+def purge_document(
+    ref: RefPath, session: SessionDep, actor: AdminDep, expected: IfMatchDep
+) -> None:
+    """Only a soft-deleted document can be purged, and only while no row (live or deleted)
+    refers to it; the purge is recorded as a revision holding the row as it was."""
+    lifecycle.purge(session, Document, ref, actor, expected=expected)
 
 
 @router.get("/{ref}/history", summary="A document's revisions")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import ActorDep, SessionDep
+from app.api.auth import EditorDep
+from app.api.deps import SessionDep
 from app.api.errors import PROBLEM_RESPONSES
 from app.api.routes.common import RefPath
 from app.schemas.extraction import ExtractIn, ExtractionOut
@@ -16,7 +17,7 @@ router = APIRouter(tags=["extraction"], responses=PROBLEM_RESPONSES)
 
 @router.post("/documents/{ref}/extract", summary="Propose (and accept) a document's assertions")
 def extract_document(
-    ref: RefPath, session: SessionDep, actor: ActorDep, body: ExtractIn | None = None
+    ref: RefPath, session: SessionDep, actor: EditorDep, body: ExtractIn | None = None
 ) -> ExtractionOut:
     """Finds every figure of the article — not of its comments, sidebars, disclaimers or
     repeated paragraphs, which are listed in `excluded` — with its interval, unit noun,

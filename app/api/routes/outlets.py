@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.auth import AdminDep, EditorDep
+from app.api.deps import PageDep, SessionDep
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.preconditions import PRECONDITION_RESPONSES, IfMatchDep, set_etag
 from app.api.routes.common import IncludeDeleted, RefPath, history_page, page_of
 from app.db import queries
 from app.db.lookup import find
@@ -16,7 +18,7 @@ from app.domain.vocabulary import OutletKind
 from app.schemas.common import Page
 from app.schemas.records import OutletIn, OutletPatch
 from app.schemas.views import OutletOut, RevisionOut
-from app.services import catalog
+from app.services import catalog, lifecycle
 
 router = APIRouter(prefix="/outlets", tags=["outlets"], responses=PROBLEM_RESPONSES)
 
@@ -39,7 +41,7 @@ def list_outlets(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an outlet")
 def create_outlet(
-    body: OutletIn, session: SessionDep, actor: ActorDep, response: Response
+    body: OutletIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> OutletOut:
     outlet = catalog.create_outlet(session, body, actor)
     response.headers["Location"] = f"/outlets/{outlet.id}"
@@ -47,21 +49,59 @@ def create_outlet(
 
 
 @router.get("/{ref}", summary="Read an outlet")
-def read_outlet(ref: RefPath, session: SessionDep) -> OutletOut:
-    return OutletOut.model_validate(find(session, Outlet, ref))
+def read_outlet(ref: RefPath, session: SessionDep, response: Response) -> OutletOut:
+    outlet = find(session, Outlet, ref)
+    set_etag(response, outlet)
+    return OutletOut.model_validate(outlet)
 
 
-@router.patch("/{ref}", summary="Update an outlet")
+@router.patch("/{ref}", summary="Update an outlet", responses=PRECONDITION_RESPONSES)
 def update_outlet(
-    ref: RefPath, body: OutletPatch, session: SessionDep, actor: ActorDep
+    ref: RefPath,
+    body: OutletPatch,
+    session: SessionDep,
+    actor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> OutletOut:
-    return OutletOut.model_validate(catalog.update_outlet(session, ref, body, actor))
+    outlet = catalog.update_outlet(session, ref, body, actor, expected=expected)
+    set_etag(response, outlet)
+    return OutletOut.model_validate(outlet)
 
 
-@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an outlet")
-def delete_outlet(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+@router.delete(
+    "/{ref}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an outlet",
+    responses=PRECONDITION_RESPONSES,
+)
+def delete_outlet(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> None:
     """Soft delete: the row stays in the history. Refused while live documents cite it."""
-    catalog.delete_outlet(session, ref, actor)
+    set_etag(response, catalog.delete_outlet(session, ref, actor, expected=expected))
+
+
+@router.post("/{ref}/restore", summary="Restore a deleted outlet", responses=PRECONDITION_RESPONSES)
+def restore_outlet(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> OutletOut:
+    """Undo a soft delete, recorded as a revision; 409 when the outlet is not deleted."""
+    outlet = lifecycle.restore(session, Outlet, ref, actor, expected=expected)
+    set_etag(response, outlet)
+    return OutletOut.model_validate(outlet)
+
+
+@router.delete(
+    "/{ref}/purge",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Purge a deleted outlet for good (admin)",
+    responses=PRECONDITION_RESPONSES,
+)
+def purge_outlet(ref: RefPath, session: SessionDep, actor: AdminDep, expected: IfMatchDep) -> None:
+    """Only a soft-deleted outlet can be purged, and only while no row (live or deleted)
+    refers to it; the purge is recorded as a revision holding the row as it was."""
+    lifecycle.purge(session, Outlet, ref, actor, expected=expected)
 
 
 @router.get("/{ref}/history", summary="An outlet's revisions")

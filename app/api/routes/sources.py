@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import ActorDep, PageDep, SessionDep
+from app.api.auth import AdminDep, EditorDep
+from app.api.deps import PageDep, SessionDep
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.preconditions import PRECONDITION_RESPONSES, IfMatchDep, set_etag
 from app.api.routes.common import IncludeDeleted, RefPath, history_page, page_of
 from app.db import queries
 from app.db.lookup import find
@@ -16,7 +18,7 @@ from app.domain.vocabulary import SourceKind
 from app.schemas.common import Page
 from app.schemas.records import SourceIn, SourcePatch
 from app.schemas.views import RevisionOut, SourceOut
-from app.services import catalog
+from app.services import catalog, lifecycle
 
 router = APIRouter(prefix="/sources", tags=["sources"], responses=PROBLEM_RESPONSES)
 
@@ -39,7 +41,7 @@ def list_sources(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an source")
 def create_source(
-    body: SourceIn, session: SessionDep, actor: ActorDep, response: Response
+    body: SourceIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> SourceOut:
     source = catalog.create_source(session, body, actor)
     response.headers["Location"] = f"/sources/{source.id}"
@@ -47,21 +49,59 @@ def create_source(
 
 
 @router.get("/{ref}", summary="Read an source")
-def read_source(ref: RefPath, session: SessionDep) -> SourceOut:
-    return SourceOut.model_validate(find(session, Source, ref))
+def read_source(ref: RefPath, session: SessionDep, response: Response) -> SourceOut:
+    source = find(session, Source, ref)
+    set_etag(response, source)
+    return SourceOut.model_validate(source)
 
 
-@router.patch("/{ref}", summary="Update an source")
+@router.patch("/{ref}", summary="Update an source", responses=PRECONDITION_RESPONSES)
 def update_source(
-    ref: RefPath, body: SourcePatch, session: SessionDep, actor: ActorDep
+    ref: RefPath,
+    body: SourcePatch,
+    session: SessionDep,
+    actor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SourceOut:
-    return SourceOut.model_validate(catalog.update_source(session, ref, body, actor))
+    source = catalog.update_source(session, ref, body, actor, expected=expected)
+    set_etag(response, source)
+    return SourceOut.model_validate(source)
 
 
-@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an source")
-def delete_source(ref: RefPath, session: SessionDep, actor: ActorDep) -> None:
+@router.delete(
+    "/{ref}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an source",
+    responses=PRECONDITION_RESPONSES,
+)
+def delete_source(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> None:
     """Soft delete: the row stays in the history. Refused while live assertions cite it."""
-    catalog.delete_source(session, ref, actor)
+    set_etag(response, catalog.delete_source(session, ref, actor, expected=expected))
+
+
+@router.post("/{ref}/restore", summary="Restore a deleted source", responses=PRECONDITION_RESPONSES)
+def restore_source(
+    ref: RefPath, session: SessionDep, actor: EditorDep, expected: IfMatchDep, response: Response
+) -> SourceOut:
+    """Undo a soft delete, recorded as a revision; 409 when the source is not deleted."""
+    source = lifecycle.restore(session, Source, ref, actor, expected=expected)
+    set_etag(response, source)
+    return SourceOut.model_validate(source)
+
+
+@router.delete(
+    "/{ref}/purge",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Purge a deleted source for good (admin)",
+    responses=PRECONDITION_RESPONSES,
+)
+def purge_source(ref: RefPath, session: SessionDep, actor: AdminDep, expected: IfMatchDep) -> None:
+    """Only a soft-deleted source can be purged, and only while no row (live or deleted)
+    refers to it; the purge is recorded as a revision holding the row as it was."""
+    lifecycle.purge(session, Source, ref, actor, expected=expected)
 
 
 @router.get("/{ref}/history", summary="An source's revisions")
