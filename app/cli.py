@@ -10,16 +10,19 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.cli_audit import audit_command
+from app.cli_export import ExportWhat, export_table
 from app.cli_keys import admin_hint, keys_cli
 from app.config import get_settings
 from app.db import migrate as migrations
 from app.db.engine import make_engine, make_session_factory, transaction
 from app.domain.errors import ProvenanceError
+from app.progress import counting_lines, progress_bar
 from app.schemas.extraction import ExtractIn
 from app.services import bundle, documents, extraction
+from app.services.exports import ExportFormat
 
 cli = typer.Typer(
     help="Claim-and-source provenance tracker.",
@@ -27,6 +30,7 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 cli.add_typer(keys_cli, name="keys")
+cli.command("audit")(audit_command)
 err = Console(stderr=True)
 
 
@@ -40,20 +44,12 @@ def _import(path: Path, actor: str) -> bundle.ImportReport:
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     try:
-        if not err.is_terminal:
-            with transaction(factory) as session:
-                return bundle.import_file(session, path, actor)
-        with Progress(
-            TextColumn("[bold]importing {task.description}"), BarColumn(),
-            TextColumn("{task.completed}/{task.total} lines"), TimeElapsedColumn(),
-            console=err, transient=True,
-        ) as progress:  # fmt: skip
-            task = progress.add_task(path.name, total=_count_lines(path))
-            with transaction(factory) as session:
-                return bundle.import_file(
-                    session, path, actor,
-                    progress=lambda line: progress.update(task, completed=line),
-                )  # fmt: skip
+        total = _count_lines(path) if err.is_terminal else None
+        with (
+            progress_bar(f"importing {path.name}", total, unit="lines", console=err) as bar,
+            transaction(factory) as session,
+        ):
+            return bundle.import_file(session, path, actor, progress=bar.set)
     finally:
         engine.dispose()
 
@@ -109,17 +105,36 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; default stdout")
     ] = None,
+    what: Annotated[
+        ExportWhat,
+        typer.Option(help="bundle: every live record; assertions or conflicts: one table"),
+    ] = ExportWhat.BUNDLE,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv or ndjson; a bundle is ndjson")
+    ] = ExportFormat.NDJSON,
 ) -> None:
-    """Export every live record as an NDJSON bundle."""
+    """Export every live record as an NDJSON bundle, or (--what) every live assertion or
+    conflicting pair as CSV or NDJSON."""
+    if what is not ExportWhat.BUNDLE:
+        export_table(what, fmt, output, err)
+        return
+    if fmt is not ExportFormat.NDJSON:
+        err.print("[red]a bundle is NDJSON:[/red] --format csv is for assertions or conflicts")
+        raise typer.Exit(2)
     settings = get_settings()
     engine = make_engine(settings.database_url)
+    # No bar over records written to the terminal itself.
+    shown = output is not None or not sys.stdout.isatty()
     try:
-        with transaction(make_session_factory(engine)) as session:
+        with (
+            transaction(make_session_factory(engine)) as session,
+            progress_bar("exporting", unit="records", console=err, enabled=shown) as bar,
+        ):
             if output is None:
-                counts = bundle.export(session, sys.stdout)
+                counts = bundle.export(session, counting_lines(sys.stdout, bar))
             else:
                 with output.open("w", encoding="utf-8") as handle:
-                    counts = bundle.export(session, handle)
+                    counts = bundle.export(session, counting_lines(handle, bar))
     finally:
         engine.dispose()
     err.print(", ".join(f"{counts[t]} {t}s" for t in bundle.TYPES), highlight=False)

@@ -6,21 +6,24 @@ from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
-from app.api import edge, errors, middleware
+from app.api import edge, errors, examples, middleware
 from app.api.auth import reader_gate
 from app.api.routes import (
     assertions,
     assessment,
     claims,
     documents,
+    exports,
     extraction,
     health,
     keys,
+    linked_data,
     outlets,
     sources,
 )
 from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_session_factory
+from app.web import routes as web
 
 DESCRIPTION = """
 Who claims what, when, quoting whom; where sources agree, where they conflict, and how
@@ -55,6 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "outlets", "description": "Publishers"},
             {"name": "sources", "description": "Who figures are ultimately attributed to"},
             {"name": "keys", "description": "API keys and their roles (admin only)"},
+            {"name": "exports", "description": "Assertions and conflicts as CSV or NDJSON"},
+            {
+                "name": "linked data",
+                "description": "schema.org ClaimReview and W3C PROV-O, as JSON-LD",
+            },
             {"name": "operations", "description": "Liveness, readiness, metrics"},
         ],
     )
@@ -65,9 +73,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     edge.install(app, settings)  # before middleware: its request id and log see the 413
     middleware.install(app, settings)
-    routers = (assessment, claims, assertions, documents, extraction, outlets, sources)
+    routers = (
+        assessment, claims, assertions, documents, extraction, outlets, sources, exports,
+        linked_data,
+    )  # fmt: skip
     for module in routers:
         app.include_router(module.router, dependencies=[Depends(reader_gate)])
     app.include_router(keys.router)
     app.include_router(health.router)
+    web.install(app)  # the HTML views at /ui, outside the OpenAPI document
+    examples.install(app)  # request and response examples from the seeds
     return app

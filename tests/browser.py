@@ -56,3 +56,12 @@ def screenshot(chromium: str, url: str, path: Path, *, size: str = "1280,900") -
     _run(chromium, "--virtual-time-budget=5000", f"--window-size={size}",
          "--hide-scrollbars", f"--screenshot={path}", url)  # fmt: skip
     return path
+
+
+def dom_and_screenshot(
+    chromium: str, url: str, path: Path, *, size: str = "1280,900", budget_ms: int = 3000
+) -> str:
+    """One browser run: the page's DOM after its scripts ran, and a screenshot at ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _run(chromium, f"--virtual-time-budget={budget_ms}", f"--window-size={size}",
+                "--hide-scrollbars", f"--screenshot={path}", "--dump-dom", url)  # fmt: skip

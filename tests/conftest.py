@@ -25,6 +25,8 @@ from app.db.models import Base
 from app.domain.vocabulary import Role
 from app.main import create_app
 from app.services import bundle, keys
+from tests.databases import BACKENDS, empty_database
+from tests.live_api import LIVE_WRITE_LIMIT, LiveApi, seeded_api
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SEED_BUNDLE = REPO_ROOT / "seeds" / "bundle.ndjson"
@@ -145,3 +147,19 @@ def seeded(db: sessionmaker[Session]) -> sessionmaker[Session]:
     with transaction(db) as session:
         bundle.import_file(session, SEED_BUNDLE, "test:seed")
     return db
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def live_api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveApi]:
+    """A seeded server on 127.0.0.1 (tests/live_api.py), one per backend and session, on
+    a database of its own: what the client, `provenance audit` and the audit scripts run
+    against. Tests that write to it create rows of their own. Writes are limited to 20 a
+    second per key (tests/client/test_retries.py bursts past it with a key of its own)."""
+    folder = tmp_path_factory.mktemp("live-api")
+    with (
+        empty_database(request.param, request, folder) as url,
+        seeded_api(url, WRITE_RATE_LIMIT=LIVE_WRITE_LIMIT) as api,
+    ):
+        yield api

@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
@@ -29,6 +28,10 @@ from app.domain.errors import (
     ProvenanceError,
 )
 
+# Re-exported: routes and middleware name the problem shapes from here.
+from app.schemas.problem import FieldError as FieldError
+from app.schemas.problem import Problem as Problem
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("provenance.api")
 
@@ -44,25 +47,6 @@ _STATUS: list[tuple[type[ProvenanceError], int, str]] = [
     (InvalidInput, 422, "invalid-input"),
     (ProvenanceError, 400, "bad-request"),
 ]
-
-
-class FieldError(BaseModel):
-    field: str = Field(description="Dotted path of the offending field, e.g. value.low")
-    message: str
-    type: str
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str = Field(examples=["urn:provenance:problem:not-found"])
-    title: str = Field(examples=["Not found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["no claim 'nk-sappers'"])
-    instance: str = Field(examples=["/claims/nk-sappers"])
-    field: str | None = Field(default=None, description="The input field at fault, if one")
-    errors: list[FieldError] | None = Field(default=None, description="Each invalid field")
-    request_id: str | None = Field(default=None, description="X-Request-ID, to quote in reports")
 
 
 def problem(

@@ -156,6 +156,13 @@ def _gap_severity(lower: Interval, upper: Interval, value_type: ValueType) -> fl
     return min(1.0, max(gap / scale, 1e-9))
 
 
+def pair_severity(lower: Facts, upper: Facts, value_type: ValueType) -> float:
+    """The severity of two disjoint interval values, ``lower`` entirely below ``upper``."""
+    assert lower.interval is not None
+    assert upper.interval is not None
+    return _gap_severity(lower.interval, upper.interval, value_type)
+
+
 def _gap_text(gap: float, scale: float, value_type: ValueType) -> str:
     if value_type is ValueType.DATE:
         return f"{gap:,.0f} days apart"

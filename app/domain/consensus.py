@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+import numpy as np
+import numpy.typing as npt
+
 from app.domain.compare import Facts
+from app.domain.coverage import Coverage
 from app.domain.intervals import Interval, Position
 
 
@@ -51,21 +55,31 @@ def best_stab(intervals: Sequence[tuple[Interval, Fraction]]) -> tuple[Position,
     A sweep over the sorted ends: starts are counted before ends at the same position,
     because a closed end still covers its position.
     """
-    events: list[tuple[Position, int, Fraction, int]] = []
+    # Exact arithmetic without a Fraction per step: every weight as an integer over the
+    # common denominator (a Fraction addition normalises by gcd each time, ten times slower).
+    denominator = math.lcm(*{w.denominator for _, w in intervals}) if intervals else 1
+    found = _sweep([(i, w.numerator * (denominator // w.denominator)) for i, w in intervals])
+    return None if found is None else (found[0], Fraction(found[1], denominator))
+
+
+def _sweep(intervals: Sequence[tuple[Interval, int]]) -> tuple[Position, int] | None:
+    """``best_stab`` with integer weights: (position, weight) of the best-covered point."""
+    events: list[tuple[float, int, int, int]] = []  # value, flag, kind (0 start, 1 end), weight
     for interval, weight in intervals:
-        events.append((interval.start, 0, weight, 1))
-        events.append((interval.end, 1, -weight, -1))
-    events.sort(key=lambda e: (e[0], e[1]))
-    best: tuple[Position, Fraction, int] | None = None
-    weight, count, i = Fraction(0), 0, 0
-    while i < len(events):
-        position, kind = events[i][0], events[i][1]
-        while i < len(events) and events[i][0] == position and events[i][1] == kind:
-            weight += events[i][2]
-            count += events[i][3]
+        start, end = interval.start, interval.end
+        events.append((start[0], start[1], 0, weight))
+        events.append((end[0], end[1], 1, -weight))
+    events.sort()  # by position, starts before ends; the weight's order does not matter
+    best: tuple[Position, int, int] | None = None
+    weight, count, i, n = 0, 0, 0, len(events)
+    while i < n:
+        value, flag, kind, _ = events[i]
+        while i < n and events[i][0] == value and events[i][1] == flag and events[i][2] == kind:
+            weight += events[i][3]
+            count += 1 if kind == 0 else -1
             i += 1
         if kind == 0 and (best is None or (weight, count) > (best[1], best[2])):
-            best = (position, weight, count)
+            best = ((value, flag), weight, count)
     return None if best is None else (best[0], best[1])
 
 
@@ -89,10 +103,23 @@ def consensus(facts: Sequence[Facts]) -> Consensus | None:
         return None
     if any(f.text is not None for f in figures):
         return _text_consensus(figures)
-    weights = voice_weights(figures)
-    found = best_stab([(f.interval, weights[f.id]) for f in figures if f.interval is not None])
+    if len(figures) < VECTORISED_FROM:
+        return _small_interval_consensus(figures)
+    return _interval_consensus(Coverage(figures), np.ones(len(figures), dtype=bool))
+
+
+# Below this many figures the plain sweep is faster than NumPy's fixed costs.
+VECTORISED_FROM = 100
+
+
+def _small_interval_consensus(figures: Sequence[Facts]) -> Consensus:
+    sizes = Counter(f.voice for f in figures)
+    denominator = math.lcm(*sizes.values())
+    found = _sweep(
+        [(f.interval, denominator // sizes[f.voice]) for f in figures if f.interval is not None]
+    )
     assert found is not None
-    position, support = found
+    position, scaled = found
     backing = [
         f
         for f in figures
@@ -108,6 +135,29 @@ def consensus(facts: Sequence[Facts]) -> Consensus | None:
         best=_best_point(interval),
         supporting=tuple(sorted(backing_ids)),
         dissenting=tuple(sorted(f.id for f in figures if f.id not in backing_ids)),
+        outlets=outlets,
+        independent_sources=voices,
+        support=Fraction(scaled, denominator),
+    )
+
+
+def _interval_consensus(coverage: Coverage, active: npt.NDArray[np.bool_]) -> Consensus | None:
+    found = coverage.best(active)
+    if found is None:
+        return None
+    position, support, covered = found
+    figures = coverage.figures
+    backing = [figures[i] for i in np.nonzero(covered)[0]]
+    end = min(f.interval.end for f in backing if f.interval is not None)
+    interval = Interval(position[0], end[0], low_open=position[1] == 1, high_open=end[1] == -1)
+    outlets, voices = _count(backing)
+    dissent = active & ~covered
+    return Consensus(
+        interval=interval,
+        text=None,
+        best=_best_point(interval),
+        supporting=tuple(sorted(f.id for f in backing)),
+        dissenting=tuple(sorted(figures[i].id for i in np.nonzero(dissent)[0])),
         outlets=outlets,
         independent_sources=voices,
         support=support,
@@ -141,6 +191,15 @@ def agreement_groups(facts: Sequence[Facts], *, limit: int = 50) -> list[Consens
     then the consensus of the dissenters, and so on."""
     groups: list[Consensus] = []
     remaining = [f for f in facts if f.is_figure]
+    if len(remaining) >= VECTORISED_FROM and all(f.text is None for f in remaining):
+        # Intervals: sort the ends once and sweep again over those still ungrouped.
+        coverage = Coverage(remaining)
+        active = np.ones(len(remaining), dtype=bool)
+        while len(groups) < limit and (group := _interval_consensus(coverage, active)):
+            groups.append(group)
+            taken = set(group.supporting)
+            active &= np.array([f.id not in taken for f in remaining], dtype=bool)
+        return groups
     while remaining and len(groups) < limit:
         group = consensus(remaining)
         assert group is not None

@@ -24,6 +24,9 @@ _SEED = 20261123
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+_TEMPLATE = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     signature: tuple[int, ...]  # PERMUTATIONS minimum hashes
@@ -41,7 +44,7 @@ def fingerprint(text: str) -> Fingerprint | None:
     words = [w.casefold() for w in _WORD.findall(text)]
     if len(words) < SHINGLE_WORDS:
         return None
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
+    minhash = _TEMPLATE.copy()  # its permutations drawn once, not per text
     minhash.update_batch(
         [
             " ".join(words[i : i + SHINGLE_WORDS]).encode()

@@ -89,7 +89,13 @@ class AssessmentOut(BaseModel):
     windows: list[ConsensusOut] = Field(description="One consensus per time window")
     agreement_groups: list[AgreementGroupOut]
     conflicts: list[ConflictOut] = Field(description="Most severe first")
-    conflicts_total: int
+    conflicts_total: int = Field(
+        description="Conflicting pairs; when `conflicts_complete` is false (a claim where "
+        "many values disagree), the pairs of values that cannot both hold, an upper bound"
+    )
+    conflicts_complete: bool = Field(
+        True, description="Whether `conflicts_total` pairs were all compared and counted"
+    )
     undisclosed: list[int] = Field(description="Listed, never compared")
     denials: list[int]
     excluded: list[int] = Field(description="Retracted or superseded: not assessed")

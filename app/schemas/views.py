@@ -110,6 +110,10 @@ class DocumentOut(RowMeta):
     language: str | None
     content_type: str
     sha256: str
+    text_matches_sha256: bool = Field(
+        description="Whether the stored raw text still hashes to `sha256` (false: it was "
+        "altered after capture)"
+    )
     duplicate_of_id: int | None
     duplicate_similarity: float | None
     notes: str | None

@@ -8,8 +8,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.db import queries
+from app.db.evidence_rows import AssertionBrief, live_assertion_rows
 from app.db.lookup import find
-from app.db.models import Assertion, Claim, Outlet
+from app.db.models import Claim, Outlet
 from app.db.pagination import page_of_list
 from app.domain.assessment import Assessment, assess
 from app.domain.compare import agrees, compare
@@ -25,7 +26,7 @@ def _run(ev: Evidence) -> Assessment:
 
 def assess_claim(session: Session, ref: int | str, *, conflict_limit: int) -> AssessmentOut:
     claim = find(session, Claim, ref)
-    ev = evidence(session, claim, queries.assertions_of_claim(session, claim.id))
+    ev = evidence(session, claim, live_assertion_rows(session, [claim.id]))
     return views.assessment_view(ev, _run(ev), conflict_limit=conflict_limit)
 
 
@@ -44,8 +45,8 @@ def conflicts(
         session, claim_id=claim_id, outlet_id=outlet_id, source_id=source_id
     )
     claims = queries.load_claims(session, claim_ids)
-    by_claim: dict[int, list[Assertion]] = {}
-    for row in queries.live_assertions_of_claims(session, claim_ids):
+    by_claim: dict[int, list[AssertionBrief]] = {}
+    for row in live_assertion_rows(session, claim_ids):
         by_claim.setdefault(row.claim_id, []).append(row)
     found: list[ConflictOut] = []
     for claim_id_, rows in by_claim.items():
@@ -72,8 +73,8 @@ def outlet_record(session: Session, ref: int | str) -> OutletRecordOut:
     outlet = find(session, Outlet, ref)
     claim_ids = queries.claims_of_outlet(session, outlet.id)
     claims = queries.load_claims(session, claim_ids)
-    by_claim: dict[int, list[Assertion]] = {}
-    for row in queries.live_assertions_of_claims(session, claim_ids):
+    by_claim: dict[int, list[AssertionBrief]] = {}
+    for row in live_assertion_rows(session, claim_ids):
         by_claim.setdefault(row.claim_id, []).append(row)
     records = []
     for claim_id in sorted(by_claim):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from app.db.models import Assertion, Claim
+from app.db.models import Claim
 from app.domain.assessment import Assessment
 from app.domain.compare import Conflict, format_value
 from app.domain.consensus import Consensus
@@ -25,7 +25,7 @@ from app.schemas.assessment import (
     Window,
 )
 from app.schemas.views import OutletRef, SourceRef
-from app.services.evidence import Evidence
+from app.services.evidence import AssertionLike, Evidence
 
 
 def claim_brief(claim: Claim) -> ClaimBrief:
@@ -89,7 +89,7 @@ def consensus_view(ev: Evidence, c: Consensus, window: tuple[date, date] | None)
     )
 
 
-def _side(row: Assertion) -> ConflictSide:
+def _side(row: AssertionLike) -> ConflictSide:
     return ConflictSide(
         assertion=row.id,
         key=row.key,
@@ -152,7 +152,8 @@ def assessment_view(ev: Evidence, result: Assessment, *, conflict_limit: int) ->
         windows=windows,
         agreement_groups=groups,
         conflicts=[conflict_view(ev, c) for c in result.conflicts[:conflict_limit]],
-        conflicts_total=len(result.conflicts),
+        conflicts_total=result.conflicts_total,
+        conflicts_complete=result.conflicts_complete,
         undisclosed=list(result.undisclosed),
         denials=list(result.denials),
         excluded=sorted(ev.excluded),

@@ -160,18 +160,14 @@ def import_lines(
     base: Path | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Upsert every record of a bundle; raises ``BundleError`` naming the first bad line."""
+    """Upsert every record of a bundle; raises ``BundleError`` naming the first bad line.
+
+    New records are stored in batches (``app.services.ingest``); a batch holding a stored
+    record, or a bad one, goes through ``_upsert`` record by record."""
+    from app.services import ingest  # ingest uses this module's per-record upsert
+
     report = ImportReport()
-    for number, record in parse_lines(lines):
-        try:
-            outcome = _upsert(session, record, base, actor)
-        except BundleError:
-            raise
-        except ProvenanceError as exc:
-            raise BundleError(exc.detail, line=number, field=exc.field) from exc
-        getattr(report, outcome)[record.type] += 1
-        if progress is not None:
-            progress(number)
+    ingest.import_records(session, parse_lines(lines), actor, report, base=base, progress=progress)
     return report
 
 
@@ -201,13 +197,31 @@ def export_records(session: Session) -> Iterator[dict[str, Any]]:
         yield records.source_record(source).model_dump(**dump)  # type: ignore[arg-type]
     for claim in session.scalars(_live(Claim, *queries.CLAIM_VIEW)):
         yield records.claim_record(claim).model_dump(**dump)  # type: ignore[arg-type]
-    keys: dict[int, str] = {
-        r.id: r.key for r in session.execute(sa.select(Document.id, Document.key))
-    }
+    # A live copy of a deleted original keeps its link in the database, but the bundle
+    # holds live records only: naming the original would make the import fail.
+    live_documents = sa.select(Document.id, Document.key).where(Document.deleted_at.is_(None))
+    keys: dict[int, str] = {r.id: r.key for r in session.execute(live_documents)}
+    # A copy stands after its original, even when it was stored first and linked later:
+    # the few copies met before their original wait for it.
+    written: set[str] = set()
+    waiting: dict[str, list[dict[str, Any]]] = {}
     for document in session.scalars(_live(Document, *queries.DOCUMENT_VIEW)):
         original = keys.get(document.duplicate_of_id) if document.duplicate_of_id else None
         record = records.document_record(document, document.outlet.slug, original)
-        yield record.model_dump(mode="json", exclude={"raw_text_file"})
+        line = record.model_dump(mode="json", exclude={"raw_text_file"})
+        if original is None:
+            line["duplicate_similarity"] = None  # of no original in the bundle
+        elif original not in written:
+            waiting.setdefault(original, []).append(line)
+            continue
+        ready = [line]
+        while ready:
+            line = ready.pop()
+            yield line
+            written.add(line["key"])
+            ready += waiting.pop(line["key"], [])
+    for lines in waiting.values():  # a cycle of copies: cannot be ordered, written as is
+        yield from lines
     for assertion in session.scalars(_live(Assertion, *queries.ASSERTION_VIEW)):
         yield records.assertion_record(assertion).model_dump(mode="json")
 

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.db import queries
+from app.db.evidence_rows import AssertionBrief
 from app.db.models import Assertion, Claim
 from app.domain.compare import Facts, as_of_window, normalise_text
 from app.domain.intervals import Interval
 from app.domain.vocabulary import AssertionStatus, Stance, ValueType
+
+# An assertion as the ORM loads it (with ASSERTION_VIEW) or as a plain row.
+AssertionLike = Assertion | AssertionBrief
 
 
 @dataclass(frozen=True)
@@ -20,13 +24,13 @@ class Evidence:
     """A claim's live assertions, split into the assessed facts and the excluded rows."""
 
     claim: Claim
-    rows: dict[int, Assertion]
+    rows: dict[int, AssertionLike]
     facts: list[Facts]
     excluded: list[int]
     voice_names: dict[str, str]
 
 
-def _interval(row: Assertion, value_type: ValueType) -> Interval | None:
+def _interval(row: AssertionLike, value_type: ValueType) -> Interval | None:
     """The stored value as an interval; dates become ordinal day numbers."""
     low: float | None
     high: float | None
@@ -47,7 +51,7 @@ def _interval(row: Assertion, value_type: ValueType) -> Interval | None:
     )
 
 
-def _facts(row: Assertion, value_type: ValueType, voice: str) -> Facts:
+def _facts(row: AssertionLike, value_type: ValueType, voice: str) -> Facts:
     published = row.document.published_at.date() if row.document.published_at else None
     text = None
     if value_type is ValueType.TEXT and row.stance is Stance.ASSERTS:
@@ -67,9 +71,11 @@ def _facts(row: Assertion, value_type: ValueType, voice: str) -> Facts:
     )
 
 
-def evidence(session: Session, claim: Claim, rows: Sequence[Assertion]) -> Evidence:
-    """``rows`` (the claim's live assertions, loaded with ASSERTION_VIEW) as facts."""
-    heads = queries.duplicate_heads(session, {r.document_id for r in rows})
+def evidence(session: Session, claim: Claim, rows: Sequence[AssertionLike]) -> Evidence:
+    """``rows`` (the claim's live assertions, loaded with ASSERTION_VIEW or as
+    ``evidence_rows``) as facts."""
+    copies = {r.document_id for r in rows if r.document.duplicate_of_id is not None}
+    heads = queries.duplicate_heads(session, copies) if copies else {}
     facts, excluded, names = [], [], {}
     for row in rows:
         if row.status is not AssertionStatus.ACTIVE:

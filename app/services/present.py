@@ -17,6 +17,7 @@ from app.schemas.views import (
     OutletRef,
     SourceRef,
 )
+from app.services.documents import text_sha256
 from app.services.records import as_of_of, quote_of, value_of
 
 
@@ -32,7 +33,11 @@ def claim_detail(row: Claim, assertions: Sequence[Assertion]) -> ClaimDetail:
 
 def document_view(row: Document) -> DocumentOut:
     return DocumentOut.model_validate(
-        {**_columns(row), "outlet": OutletRef.model_validate(row.outlet)}
+        {
+            **_columns(row),
+            "outlet": OutletRef.model_validate(row.outlet),
+            "text_matches_sha256": text_sha256(row.raw_text) == row.sha256,
+        }
     )
 
 

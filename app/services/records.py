@@ -65,7 +65,12 @@ def value_of(row: Assertion) -> Value:
 
 
 def as_of_of(row: Assertion) -> AsOf | None:
-    if row.as_of_start is None and row.as_of_end is None and row.as_of_text is None:
+    if (
+        row.as_of_start is None
+        and row.as_of_end is None
+        and row.as_of_text is None
+        and row.as_of_precision is None
+    ):
         return None
     return AsOf(
         start=row.as_of_start, end=row.as_of_end, precision=row.as_of_precision,

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 # What the progress bar of `import` and `seed` shows: "importing FILE ━━━━ 412/1290 lines".
-PROGRESS = re.compile(rb"(\d+)/(\d+) lines")
+PROGRESS = re.compile(rb"(\d+)/(\d+)(?:\x1b\[[0-9;]*m)* lines")  # colour codes may end "n/m"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

@@ -35,8 +35,9 @@ from tests.crash.processes import HeldBundle, Server, finish, start, start_with_
 SEEDS = REPO_ROOT / "seeds"
 WRITER = "provenance-crash-test"  # the PostgreSQL session name of the command killed
 # Documents in the large bundle (each with two assertions): enough for the import to take
-# some seconds on each backend (it stores about 200 records/s on SQLite, 100 on PostgreSQL).
-DOCUMENTS = {"sqlite": 250, "postgresql": 150}
+# some seconds on each backend (it stores new records in batches, some thousands a second,
+# and shows its progress after each batch of ``app.services.ingest.BATCH`` lines).
+DOCUMENTS = {"sqlite": 3000, "postgresql": 2500}
 TIMEOUT = 60  # any single wait
 
 

@@ -57,6 +57,9 @@ def list_assertions(
     published_to: Annotated[Timestamp | None, Query(description="Document published up to")] = None,
     include_deleted: IncludeDeleted = False,
 ) -> Page[AssertionOut]:
+    """Filter by claim, outlet, document, source (root or intermediary), stance, status, as-of
+    window and publication date. Paginated (`limit`, `cursor`; follow `next`); soft-deleted rows
+    only with `include_deleted=true`."""
     f = queries.AssertionFilter(
         claim_id=resolve_filter(session, Claim, claim, "claim"),
         document_id=resolve_filter(session, Document, document, "document"),
@@ -89,6 +92,8 @@ def create_assertion(
 def read_assertion(
     ref: RefPath, session: SessionDep, response: Response, include_deleted: IncludeDeleted = False
 ) -> AssertionOut:
+    """The assertion with its claim, document, outlet, value interval, as-of window, attribution
+    chain and quote anchor; answers with its `ETag`."""
     assertion = find(
         session, Assertion, ref, options=queries.ASSERTION_VIEW, include_deleted=include_deleted
     )
@@ -105,6 +110,9 @@ def update_assertion(
     expected: IfMatchDep,
     response: Response,
 ) -> AssertionOut:
+    """Send only the fields to change; the value and quote are checked again against the claim and
+    the document's text. Send the `ETag` as `If-Match` to refuse (412) overwriting someone else's
+    edit."""
     assertion = assertions.update_assertion(session, ref, body, actor, expected=expected)
     set_etag(response, assertion)
     return _view(session, assertion.id)
@@ -167,4 +175,6 @@ def purge_assertion(
 
 @router.get("/{ref}/history", summary="An assertion's revisions")
 def assertion_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    """The row's revisions, oldest first: who changed it, when, and the row before and after; a
+    purged row's history stays readable by its id."""
     return history_page(session, Assertion, "assertion", ref, params)

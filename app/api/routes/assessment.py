@@ -43,6 +43,10 @@ def list_conflicts(
     ] = None,
     min_severity: Annotated[float, Query(ge=0, le=1)] = 0.0,
 ) -> Page[ConflictOut]:
+    """Every pair of comparable assertions whose values cannot both hold, across claims, with its
+    severity (the gap relative to the nearer value, 0..1) and a reason naming the wording; filter
+    by claim, either side's outlet or source, and a minimum severity. Paginated (`limit`,
+    `cursor`; follow `next`)."""
     items, next_cursor = assessment.conflicts(
         session,
         claim_id=resolve_filter(session, Claim, claim, "claim"),

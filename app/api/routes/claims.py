@@ -36,6 +36,9 @@ def list_claims(
     behavior: Behavior | None = None,
     include_deleted: IncludeDeleted = False,
 ) -> Page[ClaimOut]:
+    """Search by text (title, slug, description, aliases) and filter by tag, unit, value type and
+    behavior. Paginated (`limit`, `cursor`; follow `next`); soft-deleted rows only with
+    `include_deleted=true`."""
     f = queries.ClaimFilter(
         q=q, tag=tag, unit=unit, value_type=value_type, behavior=behavior,
         include_deleted=include_deleted,
@@ -48,6 +51,8 @@ def list_claims(
 def create_claim(
     body: ClaimIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> ClaimOut:
+    """A proposition whose value outlets report. Answers 201 with the claim and its `Location`; 409
+    when the slug is taken."""
     claim = claims.create_claim(session, body, actor)
     response.headers["Location"] = f"/claims/{claim.id}"
     return present.claim_view(claim)
@@ -71,6 +76,9 @@ def update_claim(
     expected: IfMatchDep,
     response: Response,
 ) -> ClaimOut:
+    """Send only the fields to change. Changing the tolerance or the vague terms re-reads the
+    claim's assertions given as wording. Send the `ETag` as `If-Match` to refuse (412)
+    overwriting someone else's edit."""
     claim = claims.update_claim(session, ref, body, actor, expected=expected)
     set_etag(response, claim)
     return present.claim_view(claim)
@@ -114,4 +122,6 @@ def purge_claim(ref: RefPath, session: SessionDep, actor: AdminDep, expected: If
 
 @router.get("/{ref}/history", summary="A claim's revisions")
 def claim_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    """The row's revisions, oldest first: who changed it, when, and the row before and after; a
+    purged row's history stays readable by its id."""
     return history_page(session, Claim, "claim", ref, params)

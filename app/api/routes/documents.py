@@ -41,6 +41,8 @@ def list_documents(
     sha256: Annotated[str | None, Query(pattern=r"^[0-9a-f]{64}$")] = None,
     include_deleted: IncludeDeleted = False,
 ) -> Page[DocumentOut]:
+    """Filter by title text, outlet, language, publication date range or sha256. Paginated (`limit`,
+    `cursor`; follow `next`); soft-deleted rows only with `include_deleted=true`."""
     f = queries.DocumentFilter(
         q=q,
         outlet_id=resolve_filter(session, Outlet, outlet, "outlet"),
@@ -69,6 +71,8 @@ def create_document(
 def read_document(
     ref: RefPath, session: SessionDep, response: Response, include_deleted: IncludeDeleted = False
 ) -> DocumentDetail:
+    """The document with its raw text, reader text, cleaned text, the excluded spans cleaning set
+    aside (with reasons) and its assertions; answers with its `ETag`."""
     document = find(
         session, Document, ref, options=queries.DOCUMENT_VIEW, include_deleted=include_deleted
     )
@@ -88,6 +92,8 @@ def update_document(
     expected: IfMatchDep,
     response: Response,
 ) -> DocumentOut:
+    """Metadata only: the raw text and its sha256 are evidence and never change. Send the `ETag` as
+    `If-Match` to refuse (412) overwriting someone else's edit."""
     document = documents.update_document(session, ref, body, actor, expected=expected)
     set_etag(response, document)
     return present.document_view(
@@ -140,4 +146,6 @@ def purge_document(
 
 @router.get("/{ref}/history", summary="A document's revisions")
 def document_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    """The row's revisions, oldest first: who changed it, when, and the row before and after; a
+    purged row's history stays readable by its id."""
     return history_page(session, Document, "document", ref, params)

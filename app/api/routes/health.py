@@ -26,8 +26,20 @@ _code_head = functools.cache(migrate.head_revision)
 
 @router.get("/health", summary="Liveness and database reachability")
 def health(session: SessionDep) -> Health:
+    """200 while the process runs and the database answers a trivial query, with the version and the
+    database's dialect."""
     session.execute(sa.text("SELECT 1"))
     return Health(status="ok", version=__version__, database=session.get_bind().dialect.name)
+
+
+_PONG = {"status": "ok"}
+
+
+@router.get("/ping", summary="A constant answer: the cost of the HTTP stack alone")
+def ping() -> dict[str, str]:
+    """Always `{"status": "ok"}`, touching nothing: the benchmark's baseline (the app's
+    middleware and serialisation, no database), and a cheap liveness probe."""
+    return _PONG
 
 
 @router.get(
@@ -37,6 +49,8 @@ def health(session: SessionDep) -> Health:
     responses={503: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Not ready"}},
 )
 def ready(request: Request, settings: SettingsDep) -> Readiness | JSONResponse:
+    """200 when the database answers and is migrated to the code's head revision; otherwise 503
+    problem details saying why. For load balancers and orchestrators."""
     engine: Engine = request.app.state.engine
     head = _code_head(settings.database_url)
     try:
@@ -59,6 +73,8 @@ def ready(request: Request, settings: SettingsDep) -> Readiness | JSONResponse:
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
 def metrics(request: Request) -> Response:
+    """Prometheus text format: `http_requests_total` by method, route template and status,
+    `http_request_duration_seconds`, and the process's own metrics."""
     http_metrics: HttpMetrics = request.app.state.metrics
     body, content_type = http_metrics.render(request.headers.get("accept"))
     return Response(body, media_type=content_type)

@@ -34,6 +34,8 @@ def list_outlets(
     country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
     include_deleted: IncludeDeleted = False,
 ) -> Page[OutletOut]:
+    """Search by text and filter by kind and country. Paginated (`limit`, `cursor`; follow `next`);
+    soft-deleted rows only with `include_deleted=true`."""
     f = queries.OutletFilter(q=q, kind=kind, country=country, include_deleted=include_deleted)
     rows, next_cursor = queries.list_outlets(session, f, params.limit, params.cursor)
     return page_of([OutletOut.model_validate(r) for r in rows], next_cursor, params)
@@ -43,6 +45,7 @@ def list_outlets(
 def create_outlet(
     body: OutletIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> OutletOut:
+    """A publisher. Answers 201 with the outlet and its `Location`; 409 when the slug is taken."""
     outlet = catalog.create_outlet(session, body, actor)
     response.headers["Location"] = f"/outlets/{outlet.id}"
     return OutletOut.model_validate(outlet)
@@ -50,6 +53,7 @@ def create_outlet(
 
 @router.get("/{ref}", summary="Read an outlet")
 def read_outlet(ref: RefPath, session: SessionDep, response: Response) -> OutletOut:
+    """The outlet by id or slug; answers with its `ETag`."""
     outlet = find(session, Outlet, ref)
     set_etag(response, outlet)
     return OutletOut.model_validate(outlet)
@@ -64,6 +68,8 @@ def update_outlet(
     expected: IfMatchDep,
     response: Response,
 ) -> OutletOut:
+    """Send only the fields to change. Send the `ETag` as `If-Match` to refuse (412) overwriting
+    someone else's edit."""
     outlet = catalog.update_outlet(session, ref, body, actor, expected=expected)
     set_etag(response, outlet)
     return OutletOut.model_validate(outlet)
@@ -106,4 +112,6 @@ def purge_outlet(ref: RefPath, session: SessionDep, actor: AdminDep, expected: I
 
 @router.get("/{ref}/history", summary="An outlet's revisions")
 def outlet_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    """The row's revisions, oldest first: who changed it, when, and the row before and after; a
+    purged row's history stays readable by its id."""
     return history_page(session, Outlet, "outlet", ref, params)

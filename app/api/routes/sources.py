@@ -32,6 +32,8 @@ def list_sources(
     affiliation: Annotated[str | None, Query(max_length=200)] = None,
     include_deleted: IncludeDeleted = False,
 ) -> Page[SourceOut]:
+    """Search by text and filter by kind and affiliation. Paginated (`limit`, `cursor`; follow
+    `next`); soft-deleted rows only with `include_deleted=true`."""
     f = queries.SourceFilter(
         q=q, kind=kind, affiliation=affiliation, include_deleted=include_deleted
     )
@@ -43,6 +45,8 @@ def list_sources(
 def create_source(
     body: SourceIn, session: SessionDep, actor: EditorDep, response: Response
 ) -> SourceOut:
+    """Who a figure is ultimately attributed to: a person, an agency, a body. Answers 201 with the
+    source and its `Location`; 409 when the slug is taken."""
     source = catalog.create_source(session, body, actor)
     response.headers["Location"] = f"/sources/{source.id}"
     return SourceOut.model_validate(source)
@@ -50,6 +54,7 @@ def create_source(
 
 @router.get("/{ref}", summary="Read an source")
 def read_source(ref: RefPath, session: SessionDep, response: Response) -> SourceOut:
+    """The source by id or slug; answers with its `ETag`."""
     source = find(session, Source, ref)
     set_etag(response, source)
     return SourceOut.model_validate(source)
@@ -64,6 +69,8 @@ def update_source(
     expected: IfMatchDep,
     response: Response,
 ) -> SourceOut:
+    """Send only the fields to change. Send the `ETag` as `If-Match` to refuse (412) overwriting
+    someone else's edit."""
     source = catalog.update_source(session, ref, body, actor, expected=expected)
     set_etag(response, source)
     return SourceOut.model_validate(source)
@@ -106,4 +113,6 @@ def purge_source(ref: RefPath, session: SessionDep, actor: AdminDep, expected: I
 
 @router.get("/{ref}/history", summary="An source's revisions")
 def source_history(ref: RefPath, session: SessionDep, params: PageDep) -> Page[RevisionOut]:
+    """The row's revisions, oldest first: who changed it, when, and the row before and after; a
+    purged row's history stays readable by its id."""
     return history_page(session, Source, "source", ref, params)

@@ -1,0 +1,1 @@
+"""Scripted audits: checks over the API's answers, run by `provenance audit`."""

@@ -1,0 +1,1 @@
+"""The web views at /ui: server-rendered pages for people who would rather look."""
