@@ -147,7 +147,7 @@ def _interval_consensus(coverage: Coverage, active: npt.NDArray[np.bool_]) -> Co
         return None
     position, support, covered = found
     figures = coverage.figures
-    backing = [figures[i] for i in np.nonzero(covered)[0]]
+    backing = [figures[i] for i in np.nonzero(covered)[0].tolist()]
     end = min(f.interval.end for f in backing if f.interval is not None)
     interval = Interval(position[0], end[0], low_open=position[1] == 1, high_open=end[1] == -1)
     outlets, voices = _count(backing)
@@ -156,8 +156,8 @@ def _interval_consensus(coverage: Coverage, active: npt.NDArray[np.bool_]) -> Co
         interval=interval,
         text=None,
         best=_best_point(interval),
-        supporting=tuple(sorted(f.id for f in backing)),
-        dissenting=tuple(sorted(figures[i].id for i in np.nonzero(dissent)[0])),
+        supporting=tuple(np.sort(coverage.ids[covered]).tolist()),
+        dissenting=tuple(np.sort(coverage.ids[dissent]).tolist()),
         outlets=outlets,
         independent_sources=voices,
         support=support,
@@ -197,8 +197,7 @@ def agreement_groups(facts: Sequence[Facts], *, limit: int = 50) -> list[Consens
         active = np.ones(len(remaining), dtype=bool)
         while len(groups) < limit and (group := _interval_consensus(coverage, active)):
             groups.append(group)
-            taken = set(group.supporting)
-            active &= np.array([f.id not in taken for f in remaining], dtype=bool)
+            active &= ~np.isin(coverage.ids, group.supporting)
         return groups
     while remaining and len(groups) < limit:
         group = consensus(remaining)

@@ -2,14 +2,18 @@
 
 The interval ends are sorted once; each consensus, and each agreement group after it,
 is then a cumulative sum over that order with the current voices' weights, O(n) in C
-instead of a Python loop per event. Weights are exact integers over a common
-denominator, so ties behave exactly as in ``consensus.best_stab`` and the result does
-not depend on input order.
+instead of a Python loop per event. The sums are floats, so the few positions whose
+float weight is within rounding of the top are compared again exactly (as Fractions of
+the voices covering them): ties behave exactly as in ``consensus.best_stab`` and the
+result does not depend on input order. (Exact integer weights over the common
+denominator of the voices' sizes, tried first, made a 100,000-assertion claim slow: that
+denominator grows into a huge integer with many voices.)
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -19,6 +23,9 @@ import numpy.typing as npt
 from app.domain.compare import Facts
 from app.domain.intervals import Position
 
+# Past this many positions within rounding of the top weight, weigh them all exactly at once.
+NEAR_TOP_LIMIT = 32
+
 
 class Coverage:
     """How many votes cover each point of the line, for interval figures sharing votes
@@ -27,6 +34,7 @@ class Coverage:
     def __init__(self, figures: Sequence[Facts]) -> None:
         self.figures = list(figures)
         n = len(self.figures)
+        self.ids = np.array([f.id for f in self.figures], dtype=np.int64)
         starts = [f.interval.start for f in self.figures]  # type: ignore[union-attr]
         ends = [f.interval.end for f in self.figures]  # type: ignore[union-attr]
         self.low = np.array([s[0] for s in starts], dtype=np.float64)
@@ -70,23 +78,68 @@ class Coverage:
         if not active.any():
             return None
         counts = np.bincount(self.voice[active], minlength=len(self.voices))
-        # Exact weights: integers over the common denominator, summed as Python integers
-        # (an object array), so that ties are ties whatever the order of the input.
-        denominator = math.lcm(*{int(k) for k in counts if k})
-        per_voice = np.array(
-            [denominator // int(k) if k else 0 for k in counts.tolist()], dtype=object
-        )
-        share = np.where(active, per_voice[self.voice], 0)
-        signed = np.where(self.event_kind == 0, share[self.event_owner], -share[self.event_owner])
-        weight = np.cumsum(signed)[self.run_last]
+        per_voice = np.zeros(len(counts), dtype=np.float64)
+        np.divide(1.0, counts, out=per_voice, where=counts > 0)
+        share = np.where(active, per_voice[self.voice], 0.0)[self.event_owner]
+        weight = np.cumsum(np.where(self.event_kind == 0, share, -share))[self.run_last]
         live = active[self.event_owner].astype(np.int64)
         count = np.cumsum(np.where(self.event_kind == 0, live, -live))[self.run_last]
         run_first = np.concatenate([[0], self.run_last[:-1] + 1])
         is_start = (self.event_kind[self.run_last] == 0) & (np.add.reduceat(live, run_first) > 0)
+        # A running float sum of 2n terms of at most 1 is off by far less than this; exact
+        # weights closer than it to the top are all re-weighed exactly below.
+        slack = 1e-9 * max(1.0, float(len(self.voices)))
+        top = float(weight[is_start].max())
+        near = np.nonzero(is_start & (weight >= top - slack))[0]
+        if len(near) > NEAR_TOP_LIMIT:  # many near-ties (e.g. many disjoint single voices)
+            return self._best_exact(active, counts, count, is_start)
+        best: tuple[Fraction, int, int] | None = None  # weight, figures, -run: max wins
+        best_covered = active
+        for run in near.tolist():
+            position = self._position(run)
+            covered = self.covering(position, active)
+            exact = self._exact_weight(covered, counts)
+            key = (exact, int(count[run]), -run)
+            if best is None or key > best:
+                best, best_covered = key, covered
+        assert best is not None
+        return self._position(-best[2]), best[0], best_covered
+
+    def _best_exact(
+        self,
+        active: npt.NDArray[np.bool_],
+        counts: npt.NDArray[np.int64],
+        count: npt.NDArray[np.int64],
+        is_start: npt.NDArray[np.bool_],
+    ) -> tuple[Position, Fraction, npt.NDArray[np.bool_]]:
+        """``best`` with every weight an exact integer over the common denominator of the
+        voices' sizes (Python integers in an object array): for many near-ties, where
+        that denominator stays small."""
+        denominator = math.lcm(*{int(k) for k in counts if k})
+        per_voice = np.array(
+            [denominator // int(k) if k else 0 for k in counts.tolist()], dtype=object
+        )
+        share = np.where(active, per_voice[self.voice], 0)[self.event_owner]
+        weight = np.cumsum(np.where(self.event_kind == 0, share, -share))[self.run_last]
         top = max(weight[is_start])
         heaviest = is_start & (weight == top)
         most = count[heaviest].max()
         run = int(np.nonzero(heaviest & (count == most))[0][0])  # the first: leftmost
-        last = self.run_last[run]
-        position = (float(self.event_value[last]), int(self.event_flag[last]))
+        position = self._position(run)
         return position, Fraction(int(top), denominator), self.covering(position, active)
+
+    def _position(self, run: int) -> Position:
+        last = self.run_last[run]
+        return (float(self.event_value[last]), int(self.event_flag[last]))
+
+    def _exact_weight(
+        self, covered: npt.NDArray[np.bool_], counts: npt.NDArray[np.int64]
+    ) -> Fraction:
+        """The votes behind ``covered``: for each voice, its figures there over its active
+        figures, summed exactly."""
+        here = np.bincount(self.voice[covered], minlength=len(counts))
+        voices = np.nonzero(here)[0]
+        parts: Counter[int] = Counter()
+        for v in voices.tolist():
+            parts[int(counts[v])] += int(here[v])
+        return sum((Fraction(k, size) for size, k in parts.items()), Fraction(0))
