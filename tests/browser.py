@@ -7,6 +7,7 @@ enable them.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-INSTALL = ["apt-get", "install", "-y", "-q", "chromium"]
+INSTALL = ["apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=600", "chromium"]
 ENABLE = "install Debian's chromium (`apt-get install chromium`) to run the browser tests"
 
 
@@ -28,12 +29,25 @@ def find_chromium() -> str:
         pytest.skip(f"headless Chromium is not installed: {ENABLE}")
     if os.geteuid() != 0:
         pytest.fail(f"CI needs headless Chromium and cannot install it without root: {ENABLE}")
-    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(INSTALL, check=True, env=env, capture_output=True, timeout=900)
+    # Test workers (pytest-xdist) may get here together: one installs, the others wait
+    # for it and find what it installed.
+    with open(Path(tempfile.gettempdir()) / "provenance-chromium-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shutil.which("chromium"):
+            try:
+                _apt(INSTALL)
+            except subprocess.CalledProcessError:  # no package lists yet on a new machine
+                _apt(["apt-get", "update", "-q"])
+                _apt(INSTALL)
     found = shutil.which("chromium")
     if not found:
         pytest.fail(f"`{' '.join(INSTALL)}` did not provide chromium")
     return found
+
+
+def _apt(command: list[str]) -> None:
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=900)
 
 
 def _run(chromium: str, *args: str, timeout: float = 60) -> str:
