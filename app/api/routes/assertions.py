@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from app.api.auth import AdminDep, EditorDep
 from app.api.deps import PageDep, SessionDep
 from app.api.errors import PROBLEM_RESPONSES
 from app.api.preconditions import PRECONDITION_RESPONSES, IfMatchDep, set_etag
 from app.api.routes.common import (
-    FilterRef,
+    AssertionFilterDep,
     IncludeDeleted,
     RefPath,
     history_page,
     page_of,
-    resolve_filter,
 )
 from app.db import queries
 from app.db.lookup import find
-from app.db.models import Assertion, Claim, Document, Outlet, Source
-from app.domain.vocabulary import AssertionStatus, Stance
-from app.schemas.common import IsoDate, Page, Timestamp
+from app.db.models import Assertion
+from app.schemas.common import Page
 from app.schemas.records import AssertionIn, AssertionPatch, RetractIn
 from app.schemas.views import AssertionOut, RevisionOut
 from app.services import assertions, lifecycle, present
@@ -41,38 +37,11 @@ def _view(session: SessionDep, assertion_id: int) -> AssertionOut:
 def list_assertions(
     session: SessionDep,
     params: PageDep,
-    claim: FilterRef = None,
-    outlet: FilterRef = None,
-    document: FilterRef = None,
-    source: Annotated[
-        str | None, Query(max_length=200, description="As the root or an intermediary")
-    ] = None,
-    stance: Stance | None = None,
-    status_: Annotated[AssertionStatus | None, Query(alias="status")] = None,
-    as_of_from: Annotated[IsoDate | None, Query(description="As-of window overlaps from")] = None,
-    as_of_to: Annotated[IsoDate | None, Query(description="As-of window overlaps up to")] = None,
-    published_from: Annotated[
-        Timestamp | None, Query(description="Document published from")
-    ] = None,
-    published_to: Annotated[Timestamp | None, Query(description="Document published up to")] = None,
-    include_deleted: IncludeDeleted = False,
+    f: AssertionFilterDep,
 ) -> Page[AssertionOut]:
     """Filter by claim, outlet, document, source (root or intermediary), stance, status, as-of
     window and publication date. Paginated (`limit`, `cursor`; follow `next`); soft-deleted rows
     only with `include_deleted=true`."""
-    f = queries.AssertionFilter(
-        claim_id=resolve_filter(session, Claim, claim, "claim"),
-        document_id=resolve_filter(session, Document, document, "document"),
-        outlet_id=resolve_filter(session, Outlet, outlet, "outlet"),
-        source_id=resolve_filter(session, Source, source, "source"),
-        stance=stance,
-        status=status_,
-        as_of_from=as_of_from,
-        as_of_to=as_of_to,
-        published_from=published_from,
-        published_to=published_to,
-        include_deleted=include_deleted,
-    )
     rows, next_cursor = queries.list_assertions(session, f, params.limit, params.cursor)
     return page_of([present.assertion_view(r) for r in rows], next_cursor, params)
 

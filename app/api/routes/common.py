@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, TypeVar
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 from sqlalchemy.orm import Session
 
-from app.api.deps import PageParams
+from app.api.deps import PageParams, SessionDep
 from app.db import queries
 from app.db.lookup import find, purged_id
-from app.db.models import Tracked
+from app.db.models import Claim, Document, Outlet, Source, Tracked
 from app.domain.errors import NotFound
-from app.schemas.common import KEY_PATTERN, Page
+from app.domain.vocabulary import AssertionStatus, Stance
+from app.schemas.common import KEY_PATTERN, IsoDate, Page, Timestamp
 from app.schemas.views import RevisionOut
 
 T = TypeVar("T")
@@ -67,3 +68,41 @@ def resolve_filter(
     if ref is None:
         return None
     return find(session, model, ref, include_deleted=True, field=field).id
+
+
+def assertion_filter(
+    session: SessionDep,
+    claim: FilterRef = None,
+    outlet: FilterRef = None,
+    document: FilterRef = None,
+    source: Annotated[
+        str | None, Query(max_length=200, description="As the root or an intermediary")
+    ] = None,
+    stance: Stance | None = None,
+    status_: Annotated[AssertionStatus | None, Query(alias="status")] = None,
+    as_of_from: Annotated[IsoDate | None, Query(description="As-of window overlaps from")] = None,
+    as_of_to: Annotated[IsoDate | None, Query(description="As-of window overlaps up to")] = None,
+    published_from: Annotated[
+        Timestamp | None, Query(description="Document published from")
+    ] = None,
+    published_to: Annotated[Timestamp | None, Query(description="Document published up to")] = None,
+    include_deleted: IncludeDeleted = False,
+) -> queries.AssertionFilter:
+    """The assertion filters of the query string, refs resolved (404 for an unknown one):
+    one declaration for every route that selects assertions (list, export)."""
+    return queries.AssertionFilter(
+        claim_id=resolve_filter(session, Claim, claim, "claim"),
+        document_id=resolve_filter(session, Document, document, "document"),
+        outlet_id=resolve_filter(session, Outlet, outlet, "outlet"),
+        source_id=resolve_filter(session, Source, source, "source"),
+        stance=stance,
+        status=status_,
+        as_of_from=as_of_from,
+        as_of_to=as_of_to,
+        published_from=published_from,
+        published_to=published_to,
+        include_deleted=include_deleted,
+    )
+
+
+AssertionFilterDep = Annotated[queries.AssertionFilter, Depends(assertion_filter)]

@@ -9,11 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from app.api.deps import SessionDep
 from app.api.errors import PROBLEM_RESPONSES
-from app.api.routes.common import FilterRef, IncludeDeleted, resolve_filter
-from app.db import queries
-from app.db.models import Claim, Document, Outlet, Source
-from app.domain.vocabulary import AssertionStatus, Stance
-from app.schemas.common import IsoDate, Timestamp
+from app.api.routes.common import AssertionFilterDep, FilterRef, resolve_filter
+from app.db.models import Claim, Outlet, Source
 from app.services import exports
 from app.services.exports import ExportFormat
 
@@ -81,23 +78,8 @@ FormatPath = Annotated[
 )
 def export_assertions(
     request: Request,
-    session: SessionDep,
     fmt: FormatPath,
-    claim: FilterRef = None,
-    outlet: FilterRef = None,
-    document: FilterRef = None,
-    source: Annotated[
-        str | None, Query(max_length=200, description="As the root or an intermediary")
-    ] = None,
-    stance: Stance | None = None,
-    status_: Annotated[AssertionStatus | None, Query(alias="status")] = None,
-    as_of_from: Annotated[IsoDate | None, Query(description="As-of window overlaps from")] = None,
-    as_of_to: Annotated[IsoDate | None, Query(description="As-of window overlaps up to")] = None,
-    published_from: Annotated[
-        Timestamp | None, Query(description="Document published from")
-    ] = None,
-    published_to: Annotated[Timestamp | None, Query(description="Document published up to")] = None,
-    include_deleted: IncludeDeleted = False,
+    f: AssertionFilterDep,
 ) -> StreamingResponse:
     """Every assertion `GET /assertions` would list with the same filters, oldest first,
     in one download (`/exports/assertions.csv` or `/exports/assertions.ndjson`) instead
@@ -107,19 +89,6 @@ def export_assertions(
     `high` is unbounded; `via` lists the intermediaries from the source towards the
     outlet, separated by ` > `). A CSV cell that a spreadsheet would run as a formula
     (starting with `=`, `+`, `-` or `@`) is written with a leading apostrophe."""
-    f = queries.AssertionFilter(
-        claim_id=resolve_filter(session, Claim, claim, "claim"),
-        document_id=resolve_filter(session, Document, document, "document"),
-        outlet_id=resolve_filter(session, Outlet, outlet, "outlet"),
-        source_id=resolve_filter(session, Source, source, "source"),
-        stance=stance,
-        status=status_,
-        as_of_from=as_of_from,
-        as_of_to=as_of_to,
-        published_from=published_from,
-        published_to=published_to,
-        include_deleted=include_deleted,
-    )
     items = exports.assertions(request.app.state.session_factory, f)
     return _stream(exports.render(items, fmt, exports.ASSERTION_COLUMNS), fmt, "assertions")
 
