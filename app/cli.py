@@ -1,9 +1,10 @@
-"""The `provenance` command: serve, migrate, seed, import and export."""
+"""The `provenance` command: serve, migrate, seed, import, assess and export."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +22,7 @@ from app.db.engine import make_engine, make_session_factory, transaction
 from app.domain.errors import ProvenanceError
 from app.progress import counting_lines, progress_bar
 from app.schemas.extraction import ExtractIn
-from app.services import bundle, documents, extraction
+from app.services import assessment_store, bundle, documents, extraction
 from app.services.exports import ExportFormat
 
 cli = typer.Typer(
@@ -74,30 +75,64 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "
     typer.echo(f"database at {revision}")
 
 
-def _import_and_report(path: Path, actor: str, as_json: bool) -> None:
+def _assess_stale() -> int:
+    """Assess every claim a write marked stale; returns how many were stored."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            total = assessment_store.stale_count(session)
+        with progress_bar("assessing", total, unit="claims", console=err) as bar:
+            return assessment_store.refresh(engine, progress=bar)
+    finally:
+        engine.dispose()
+
+
+def _import_and_report(path: Path, actor: str, as_json: bool, assess: bool) -> None:
     try:
         report = _import(path, actor)
     except ProvenanceError as exc:
         err.print(f"[red]{path.name}: nothing was stored:[/red] {exc.detail}")
         raise typer.Exit(1) from exc
     _print_report(report, as_json)
+    if assess:
+        started = time.perf_counter()
+        count = _assess_stale()
+        err.print(f"assessed {count} claim(s) in {time.perf_counter() - started:.1f} s")
+
+
+_ASSESS = typer.Option(
+    "--assess/--no-assess",
+    help="Then assess the claims the import changed, so the first reads are fast "
+    "(else each is assessed when first read; `provenance assess` does it later)",
+)
 
 
 @cli.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON")] = False,
+    assess: Annotated[bool, _ASSESS] = True,
 ) -> None:
     """Import an NDJSON bundle in one transaction (all or nothing); safe to repeat."""
-    _import_and_report(path, "cli:import", as_json)
+    _import_and_report(path, "cli:import", as_json, assess)
 
 
 @cli.command()
 def seed(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON")] = False,
+    assess: Annotated[bool, _ASSESS] = True,
 ) -> None:
     """Load the seed data set (seeds/bundle.ndjson); running it twice changes nothing."""
-    _import_and_report(get_settings().seeds_dir / "bundle.ndjson", "cli:seed", as_json)
+    _import_and_report(get_settings().seeds_dir / "bundle.ndjson", "cli:seed", as_json, assess)
+
+
+@cli.command("assess")
+def assess_command() -> None:
+    """Assess now every claim whose evidence changed since its assessment was stored
+    (reads do it claim by claim otherwise; `import` does it unless --no-assess)."""
+    started = time.perf_counter()
+    count = _assess_stale()
+    typer.echo(f"assessed {count} claim(s) in {time.perf_counter() - started:.1f} s")
 
 
 @cli.command()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
+from app.db.models import ClaimAssessment, StaleClaim
 
 
 @pytest.fixture
@@ -108,3 +110,31 @@ def test_keys_are_created_listed_and_revoked_from_the_command_line(run):
     assert run("keys", "revoke", listed[0]["prefix"]).exit_code == 0
     assert json.loads(run("keys", "list", "--json").stdout) == []
     assert run("keys", "revoke", "999").exit_code == 1
+
+
+def _stale_and_stored(engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return (  # claims marked stale, claims with a stored assessment
+            conn.scalar(sa.select(sa.func.count(sa.distinct(StaleClaim.claim_id)))),
+            conn.scalar(sa.select(sa.func.count()).select_from(ClaimAssessment)),
+        )
+
+
+def test_import_assesses_the_claims_it_changed_unless_told_not_to(run, engine):
+    later = run("seed", "--no-assess")
+    assert later.exit_code == 0, later.output
+    stale, stored = _stale_and_stored(engine)
+    assert (stale, stored) == (22, 0)  # the seed's claims, none assessed yet
+    assessed = run("assess")
+    assert assessed.exit_code == 0, assessed.output
+    assert "assessed 22 claim(s)" in assessed.stdout
+    assert _stale_and_stored(engine) == (0, 22)
+    assert "assessed 0 claim(s)" in run("assess").stdout  # nothing left to do
+
+    with engine.begin() as conn:  # a write the API never saw: the trigger marks it
+        conn.execute(sa.text("UPDATE assertions SET high = high + 1 WHERE id = 1"))
+    assert _stale_and_stored(engine)[0] == 1
+    again = run("seed")  # unchanged records; the import assesses what is stale
+    assert again.exit_code == 0, again.output
+    assert "assessed 1 claim(s)" in again.output
+    assert _stale_and_stored(engine) == (0, 22)

@@ -298,6 +298,81 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+# 64-bit ids that SQLite still numbers itself (its INTEGER PRIMARY KEY is the rowid).
+MarkId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class StaleClaim(Base):
+    """A mark: this claim's stored assessment may no longer match its evidence.
+
+    Written only by database triggers (migration 5b1e0c3a7d21) in the transaction of
+    every write to assertions, claims, sources and outlets, bulk imports included. Marks
+    are only ever inserted, never updated, so concurrent writers never wait on one
+    another for them. A refresh deletes the marks it read before computing and no
+    other: one left by a write that raced the computation keeps the claim stale.
+    """
+
+    __tablename__ = "stale_claims"
+
+    id: Mapped[int] = mapped_column(MarkId, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+
+
+class StaleDocument(Base):
+    """A mark: this document changed, which reaches the claims of its assertions and of
+    every document that (transitively) copies it; a refresh expands it into claim marks."""
+
+    __tablename__ = "stale_documents"
+
+    id: Mapped[int] = mapped_column(MarkId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ClaimAssessment(Base):
+    """A claim's assessment as last computed (the API's JSON, conflicts left out: they
+    are rows of ``claim_conflicts``). Valid while the claim has no ``stale_claims`` mark."""
+
+    __tablename__ = "claim_assessments"
+
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    # Which rules computed it (a digest of the code): a release that changes them
+    # makes every stored assessment stale.
+    rules: Mapped[str] = mapped_column(sa.String(64))
+    conflict_count: Mapped[int]  # rows in claim_conflicts: none to read when 0
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClaimConflict(Base):
+    """One conflicting pair of a claim's stored assessment, for paging every claim's
+    conflicts in SQL, most severe first. ``body`` is the API's JSON of the conflict."""
+
+    __tablename__ = "claim_conflicts"
+    __table_args__ = (
+        sa.Index("ix_claim_conflicts_order", "sort_key", "claim_id", "a_id", "b_id"),
+    )
+
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claim_assessments.claim_id", ondelete="CASCADE"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(primary_key=True)  # 0 = most severe of the claim
+    sort_key: Mapped[float] = mapped_column(sa.Double)  # -severity: one ascending index
+    severity: Mapped[float] = mapped_column(sa.Double)
+    a_id: Mapped[int]
+    b_id: Mapped[int]
+    outlet_a: Mapped[int]
+    outlet_b: Mapped[int]
+    source_a: Mapped[int | None]
+    source_b: Mapped[int | None]
+    body: Mapped[str] = mapped_column(sa.Text)
+
+
 TRACKED_MODELS: dict[str, type[Tracked]] = {
     "outlet": Outlet,
     "source": Source,

@@ -1,33 +1,125 @@
 """Assessment use cases: load a claim's evidence, run the domain rules, shape the answer.
 
-Assessments are computed from the rows on every request, so they are never stale.
+A claim's assessment is stored once computed and served until a write marks the claim
+stale (app/services/assessment_store.py), so reads reflect every write.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.db import queries
 from app.db.evidence_rows import AssertionBrief, live_assertion_rows
-from app.db.lookup import find
-from app.db.models import Claim, Outlet
-from app.db.pagination import page_of_list
+from app.db.lookup import find, ref_condition
+from app.db.models import (
+    Claim,
+    ClaimAssessment,
+    ClaimConflict,
+    Outlet,
+    StaleClaim,
+    StaleDocument,
+)
 from app.domain.assessment import Assessment, assess
 from app.domain.compare import agrees, compare
+from app.domain.errors import InvalidInput
 from app.schemas.assessment import AssessmentOut, ClaimRecordOut, ConflictOut, OutletRecordOut
 from app.schemas.views import OutletRef
+from app.services import assessment_store as store
 from app.services import assessment_views as views
 from app.services.evidence import Evidence, evidence
+
+log = logging.getLogger(__name__)
 
 
 def _run(ev: Evidence) -> Assessment:
     return assess(ev.facts, ev.claim.behavior, ev.claim.value_type)
 
 
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) -> str:
+    """The claim's assessment as the API's JSON: the stored one while the claim is not
+    marked stale, else computed from the rows (and stored for the next read)."""
+    engine = _engine(session)
+    store.check_rules(engine)
+    stored = session.execute(
+        sa.select(
+            Claim.id,
+            ClaimAssessment.body,
+            ClaimAssessment.rules,
+            ClaimAssessment.conflict_count,
+            sa.exists().where(StaleClaim.claim_id == Claim.id).label("stale"),
+            sa.exists().where(StaleDocument.id.is_not(None)).label("documents_changed"),
+        )
+        .outerjoin(ClaimAssessment, ClaimAssessment.claim_id == Claim.id)
+        .where(ref_condition(Claim, ref), Claim.deleted_at.is_(None))
+    ).one_or_none()
+    if stored is None:  # no such claim, or deleted: the usual problem details
+        find(session, Claim, ref)
+        raise AssertionError("find() raises for a claim the query above does not find")
+    claim_id = stored.id
+    if stored.documents_changed:
+        store.expand_stale_documents(engine)
+    elif stored.body is not None and not stored.stale and stored.rules == store.RULES:
+        conflicts: Sequence[str] = ()
+        if stored.conflict_count and conflict_limit:
+            conflicts = session.scalars(
+                sa.select(ClaimConflict.body)
+                .where(ClaimConflict.claim_id == claim_id)
+                .order_by(ClaimConflict.rank)
+                .limit(conflict_limit)
+            ).all()
+        return store.with_conflicts(stored.body, conflicts)
+    marks = store.read_marks(session, [claim_id])  # before the rows: see store.store()
+    (computed,) = store.compute(session, [claim_id])
+    if not (session.new or session.dirty or session.deleted):  # else: not committed yet
+        try:
+            store.store(engine, [computed], marks)
+        except (OperationalError, IntegrityError) as exc:
+            # Busy, or a concurrent refresh stored it first: the answer stands.
+            log.warning("assessment of claim %s not stored: %s", claim_id, exc)
+    return computed.json(conflict_limit)
+
+
 def assess_claim(session: Session, ref: int | str, *, conflict_limit: int) -> AssessmentOut:
-    claim = find(session, Claim, ref)
-    ev = evidence(session, claim, live_assertion_rows(session, [claim.id]))
-    return views.assessment_view(ev, _run(ev), conflict_limit=conflict_limit)
+    return AssessmentOut.model_validate_json(
+        assessment_json(session, ref, conflict_limit=conflict_limit)
+    )
+
+
+def encode_conflict_cursor(row: Any) -> str:
+    raw = json.dumps([row.sort_key, row.claim_id, row.a_id, row.b_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_conflict_cursor(cursor: str) -> tuple[float, int, int, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        sort_key, claim_id, a_id, b_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise InvalidInput("the cursor is not one this API gave out", field="cursor") from exc
+    ints = (claim_id, a_id, b_id)
+    if (
+        not isinstance(sort_key, int | float)
+        or isinstance(sort_key, bool)
+        or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 2**31 for i in ints)
+        or not -1 <= sort_key <= 0
+    ):
+        raise InvalidInput("the cursor is not one this API gave out", field="cursor")
+    return float(sort_key), claim_id, a_id, b_id
 
 
 def conflicts(
@@ -40,31 +132,32 @@ def conflicts(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[ConflictOut], str | None]:
-    """Every conflicting pair across claims, most severe first."""
-    claim_ids = queries.claims_with_assertions(
-        session, claim_id=claim_id, outlet_id=outlet_id, source_id=source_id
+    """Every conflicting pair across live claims, most severe first (then by claim and
+    assertion ids): stale claims are assessed first, then the stored pairs are paged."""
+    store.refresh(_engine(session), None if claim_id is None else [claim_id])
+    order = (ClaimConflict.sort_key, ClaimConflict.claim_id, ClaimConflict.a_id, ClaimConflict.b_id)
+    stmt = (
+        sa.select(ClaimConflict.body, *order)
+        .join(Claim, Claim.id == ClaimConflict.claim_id)
+        .where(Claim.deleted_at.is_(None), ClaimConflict.sort_key <= -min_severity)
     )
-    claims = queries.load_claims(session, claim_ids)
-    by_claim: dict[int, list[AssertionBrief]] = {}
-    for row in live_assertion_rows(session, claim_ids):
-        by_claim.setdefault(row.claim_id, []).append(row)
-    found: list[ConflictOut] = []
-    for claim_id_, rows in by_claim.items():
-        ev = evidence(session, claims[claim_id_], rows)
-        for conflict in _run(ev).conflicts:
-            if conflict.severity < min_severity:
-                continue
-            a, b = ev.rows[conflict.a], ev.rows[conflict.b]
-            if outlet_id is not None and outlet_id not in (
-                a.document.outlet_id,
-                b.document.outlet_id,
-            ):
-                continue
-            if source_id is not None and source_id not in (a.source_id, b.source_id):
-                continue
-            found.append(views.conflict_view(ev, conflict))
-    found.sort(key=lambda c: (-c.severity, c.claim.id, c.a.assertion, c.b.assertion))
-    return page_of_list(found, limit, cursor)
+    if claim_id is not None:
+        stmt = stmt.where(ClaimConflict.claim_id == claim_id)
+    if outlet_id is not None:
+        stmt = stmt.where(
+            sa.or_(ClaimConflict.outlet_a == outlet_id, ClaimConflict.outlet_b == outlet_id)
+        )
+    if source_id is not None:
+        stmt = stmt.where(
+            sa.or_(ClaimConflict.source_a == source_id, ClaimConflict.source_b == source_id)
+        )
+    if cursor is not None:
+        stmt = stmt.where(sa.tuple_(*order) > sa.tuple_(*decode_conflict_cursor(cursor)))
+    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [ConflictOut.model_validate_json(r.body) for r in rows]
+    return items, encode_conflict_cursor(rows[-1]) if more else None
 
 
 def outlet_record(session: Session, ref: int | str) -> OutletRecordOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PageDep, SessionDep
 from app.api.errors import PROBLEM_RESPONSES
@@ -17,19 +17,26 @@ from app.services import assessment
 router = APIRouter(tags=["assessment"], responses=PROBLEM_RESPONSES)
 
 
-@router.get("/claims/{ref}/assessment", summary="Consensus, agreement and conflicts of a claim")
+@router.get(
+    "/claims/{ref}/assessment",
+    summary="Consensus, agreement and conflicts of a claim",
+    response_model=AssessmentOut,
+)
 def claim_assessment(
     ref: RefPath,
     session: SessionDep,
     conflict_limit: Annotated[
         int, Query(ge=0, le=1000, description="List at most this many conflicts, most severe first")
     ] = 100,
-) -> AssessmentOut:
+) -> Response:
     """The best-supported value per time window (echoes of one source share one vote),
     the groups of agreeing assertions, every conflicting pair with its severity and
     reason, the undisclosed and denied assertions, and a timeline for plotting. Computed
-    from the stored assertions on every request, so it reflects every write."""
-    return assessment.assess_claim(session, ref, conflict_limit=conflict_limit)
+    from the stored assertions once, then kept until a write to anything it reads, so it
+    reflects every write."""
+    body = assessment.assessment_json(session, ref, conflict_limit=conflict_limit)
+    # Already the response model's JSON: sent as is, not parsed and serialised again.
+    return Response(body, media_type="application/json")
 
 
 @router.get("/conflicts", summary="Conflicting assertions across claims, most severe first")
