@@ -12,8 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import SettingsDep
+from app.db.engine import transaction
 from app.domain.vocabulary import Role
 from app.services import keys
 
@@ -46,21 +49,28 @@ def _secret(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
-def get_principal(
+async def get_principal(
     request: Request,
-    session: SessionDep,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
     _header: Annotated[str | None, Depends(_HEADER)],
 ) -> Principal | None:
     """The caller's key, or None when the request carries none; a key that is unknown
-    or revoked is refused (401), never treated as anonymous."""
+    or revoked is refused (401), never treated as anonymous. A request without a key
+    costs no database work and no worker thread (reads are most requests)."""
     secret = _secret(request)
     if secret is None:
         return None
-    row = keys.authenticate(session, secret)
-    if row is None:
+    found = await run_in_threadpool(_authenticate, request.app.state.session_factory, secret)
+    if found is None:
         raise HTTPException(401, "the API key is unknown or revoked", headers=_CHALLENGE)
-    return Principal(row.id, row.name, row.role)
+    return found
+
+
+def _authenticate(factory: sessionmaker[Session], secret: str) -> Principal | None:
+    # Its own short transaction: recording the key's use does not wait for the request.
+    with transaction(factory) as session:
+        row = keys.authenticate(session, secret)
+        return None if row is None else Principal(row.id, row.name, row.role)
 
 
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
@@ -69,7 +79,7 @@ PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 def require(needed: Role) -> Any:
     """A dependency that lets through callers whose key allows ``needed``."""
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if principal is None:
             raise HTTPException(
                 401, f"this needs an API key with the {needed} role", headers=_CHALLENGE
@@ -83,7 +93,7 @@ def require(needed: Role) -> Any:
     return Depends(check)
 
 
-def reader_gate(principal: PrincipalDep, settings: SettingsDep) -> None:
+async def reader_gate(principal: PrincipalDep, settings: SettingsDep) -> None:
     """Reads are open unless ``read_requires_key`` is set; then any live key will do."""
     if settings.read_requires_key and principal is None:
         raise HTTPException(401, "reads need an API key on this server", headers=_CHALLENGE)

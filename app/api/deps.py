@@ -12,7 +12,7 @@ from app.config import Settings
 from app.db.engine import transaction
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:  # async: no worker thread for it
     settings: Settings = request.app.state.settings
     return settings
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.db import queries
 from app.db.evidence_rows import AssertionBrief, live_assertion_rows
-from app.db.lookup import find, ref_condition
+from app.db.lookup import MAX_ID, find
 from app.db.models import (
     Claim,
     ClaimAssessment,
@@ -50,12 +50,8 @@ def _engine(session: Session) -> Engine:
     return bind if isinstance(bind, Engine) else bind.engine
 
 
-def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) -> str:
-    """The claim's assessment as the API's JSON: the stored one while the claim is not
-    marked stale, else computed from the rows (and stored for the next read)."""
-    engine = _engine(session)
-    store.check_rules(engine)
-    stored = session.execute(
+def _stored(by: Any) -> Any:
+    return (
         sa.select(
             Claim.id,
             ClaimAssessment.body,
@@ -65,8 +61,33 @@ def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) ->
             sa.exists().where(StaleDocument.id.is_not(None)).label("documents_changed"),
         )
         .outerjoin(ClaimAssessment, ClaimAssessment.claim_id == Claim.id)
-        .where(ref_condition(Claim, ref), Claim.deleted_at.is_(None))
-    ).one_or_none()
+        .where(by == sa.bindparam("ref"), Claim.deleted_at.is_(None))
+    )
+
+
+# Built once: on a stored assessment, building the statements cost more than running them.
+_STORED_BY_ID = _stored(Claim.id)
+_STORED_BY_SLUG = _stored(Claim.slug)
+_STORED_CONFLICTS = (
+    sa.select(ClaimConflict.body)
+    .where(ClaimConflict.claim_id == sa.bindparam("claim_id"))
+    .order_by(ClaimConflict.rank)
+    .limit(sa.bindparam("limit"))
+)
+
+
+def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) -> str:
+    """The claim's assessment as the API's JSON: the stored one while the claim is not
+    marked stale, else computed from the rows (and stored for the next read)."""
+    engine = _engine(session)
+    store.check_rules(engine)
+    conn = session.connection()  # plain rows: no ORM result machinery on the hot path
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
+        number = int(ref)
+        found = conn.execute(_STORED_BY_ID, {"ref": number}) if 0 < number <= MAX_ID else None
+    else:
+        found = conn.execute(_STORED_BY_SLUG, {"ref": ref})
+    stored = None if found is None else found.one_or_none()
     if stored is None:  # no such claim, or deleted: the usual problem details
         find(session, Claim, ref)
         raise AssertionError("find() raises for a claim the query above does not find")
@@ -76,12 +97,8 @@ def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) ->
     elif stored.body is not None and not stored.stale and stored.rules == store.RULES:
         conflicts: Sequence[str] = ()
         if stored.conflict_count and conflict_limit:
-            conflicts = session.scalars(
-                sa.select(ClaimConflict.body)
-                .where(ClaimConflict.claim_id == claim_id)
-                .order_by(ClaimConflict.rank)
-                .limit(conflict_limit)
-            ).all()
+            params = {"claim_id": claim_id, "limit": conflict_limit}
+            conflicts = conn.execute(_STORED_CONFLICTS, params).scalars().all()
         return store.with_conflicts(stored.body, conflicts)
     marks = store.read_marks(session, [claim_id])  # before the rows: see store.store()
     (computed,) = store.compute(session, [claim_id])
