@@ -10,13 +10,13 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import queries
 from app.db.evidence_rows import AssertionBrief, live_assertion_rows
@@ -153,8 +153,26 @@ def conflicts(
     assertion ids): stale claims are assessed first, then the stored pairs are paged."""
     store.refresh(_engine(session), None if claim_id is None else [claim_id])
     order = (ClaimConflict.sort_key, ClaimConflict.claim_id, ClaimConflict.a_id, ClaimConflict.b_id)
+    stmt = _stored_conflicts(claim_id, outlet_id, source_id, min_severity, *order)
+    if cursor is not None:
+        stmt = stmt.where(sa.tuple_(*order) > sa.tuple_(*decode_conflict_cursor(cursor)))
+    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [ConflictOut.model_validate_json(r.body) for r in rows]
+    return items, encode_conflict_cursor(rows[-1]) if more else None
+
+
+def _stored_conflicts(
+    claim_id: int | None,
+    outlet_id: int | None,
+    source_id: int | None,
+    min_severity: float,
+    *columns: Any,
+) -> Any:
+    """The stored conflicts of live claims that the filters select: body and ``columns``."""
     stmt = (
-        sa.select(ClaimConflict.body, *order)
+        sa.select(ClaimConflict.body, *columns)
         .join(Claim, Claim.id == ClaimConflict.claim_id)
         .where(Claim.deleted_at.is_(None), ClaimConflict.sort_key <= -min_severity)
     )
@@ -168,13 +186,34 @@ def conflicts(
         stmt = stmt.where(
             sa.or_(ClaimConflict.source_a == source_id, ClaimConflict.source_b == source_id)
         )
-    if cursor is not None:
-        stmt = stmt.where(sa.tuple_(*order) > sa.tuple_(*decode_conflict_cursor(cursor)))
-    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [ConflictOut.model_validate_json(r.body) for r in rows]
-    return items, encode_conflict_cursor(rows[-1]) if more else None
+    return stmt
+
+
+def conflicts_by_claim(
+    factory: sessionmaker[Session],
+    *,
+    claim_id: int | None,
+    outlet_id: int | None,
+    source_id: int | None,
+    min_severity: float,
+    batch: int,
+) -> Iterator[ConflictOut]:
+    """Every conflict the filters select, claim by claim (by claim id), most severe first
+    within a claim; read ``batch`` rows at a time, each batch in its own session."""
+    with factory() as session:
+        store.refresh(_engine(session), None if claim_id is None else [claim_id])
+    order = (ClaimConflict.claim_id, ClaimConflict.sort_key, ClaimConflict.a_id, ClaimConflict.b_id)
+    after: tuple[Any, ...] | None = None
+    while True:
+        stmt = _stored_conflicts(claim_id, outlet_id, source_id, min_severity, *order)
+        if after is not None:
+            stmt = stmt.where(sa.tuple_(*order) > sa.tuple_(*after))
+        with factory() as session:
+            rows = session.execute(stmt.order_by(*order).limit(batch)).all()
+        yield from (ConflictOut.model_validate_json(r.body) for r in rows)
+        if len(rows) < batch:
+            return
+        after = tuple(rows[-1])[1:]
 
 
 def outlet_record(session: Session, ref: int | str) -> OutletRecordOut:

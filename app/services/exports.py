@@ -23,8 +23,6 @@ from app.schemas.views import AssertionOut
 from app.services import assessment, present
 
 BATCH = 500
-# No conflict list of one claim is paged: the assessment of a claim is computed whole.
-_ALL = 2**31 - 1
 
 
 class ExportFormat(StrEnum):
@@ -56,20 +54,14 @@ def conflicts(
     outlet_id: int | None = None,
     source_id: int | None = None,
     min_severity: float = 0.0,
+    batch: int = BATCH,
 ) -> Iterator[ConflictOut]:
     """Every conflicting pair, claim by claim (by claim id), most severe first within a
-    claim: one claim's assessment in memory at a time."""
-    with factory() as session:
-        claim_ids = queries.claims_with_assertions(
-            session, claim_id=claim_id, outlet_id=outlet_id, source_id=source_id
-        )
-    for one in claim_ids:
-        with factory() as session:
-            found, _ = assessment.conflicts(
-                session, claim_id=one, outlet_id=outlet_id, source_id=source_id,
-                min_severity=min_severity, limit=_ALL, cursor=None,
-            )  # fmt: skip
-        yield from found
+    claim: the stored conflicts, read in batches (stale claims are assessed first)."""
+    return assessment.conflicts_by_claim(
+        factory, claim_id=claim_id, outlet_id=outlet_id, source_id=source_id,
+        min_severity=min_severity, batch=batch,
+    )  # fmt: skip
 
 
 # Spreadsheets run a cell that starts with one of these as a formula; captured text is
