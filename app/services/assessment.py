@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from app.services import assessment_views as views
 from app.services.evidence import Evidence, evidence
 
 log = logging.getLogger(__name__)
+_STORING = threading.BoundedSemaphore(2)
 
 
 def _run(ev: Evidence) -> Assessment:
@@ -102,12 +104,17 @@ def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) ->
         return store.with_conflicts(stored.body, conflicts)
     marks = store.read_marks(session, [claim_id])  # before the rows: see store.store()
     (computed,) = store.compute(session, [claim_id])
-    if not (session.new or session.dirty or session.deleted):  # else: not committed yet
+    # Stored on a second connection while this one is held: a bounded number at once, so
+    # requests waiting for one can never hold every connection of the pool. Skipped when
+    # busy: the next read computes it again.
+    if not (session.new or session.dirty or session.deleted) and _STORING.acquire(blocking=False):
         try:
             store.store(engine, [computed], marks)
         except (OperationalError, IntegrityError) as exc:
             # Busy, or a concurrent refresh stored it first: the answer stands.
             log.warning("assessment of claim %s not stored: %s", claim_id, exc)
+        finally:
+            _STORING.release()
     return computed.json(conflict_limit)
 
 
