@@ -56,7 +56,9 @@ def _rules_digest() -> str:
     for name in _RULE_MODULES:
         module = importlib.import_module(name)
         path = Path(module.__file__ or "")
-        files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
+        files = [path]
+        if path.name == "__init__.py":  # a package: its code and data (lexicons)
+            files = sorted(f for f in path.parent.rglob("*") if f.suffix in {".py", ".toml"})
         for file in files:
             digest.update(file.relative_to(path.parent).as_posix().encode())
             digest.update(file.read_bytes())
