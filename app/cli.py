@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import datetime
@@ -75,14 +76,15 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "
     typer.echo(f"database at {revision}")
 
 
-def _assess_stale() -> int:
+def _assess_stale(jobs: int) -> int:
     """Assess every claim a write marked stale; returns how many were stored."""
     engine = make_engine(get_settings().database_url)
     try:
         with make_session_factory(engine)() as session:
             total = assessment_store.stale_count(session)
+        jobs = min(jobs, 1 + total // assessment_store.BATCH)  # no workers for a handful
         with progress_bar("assessing", total, unit="claims", console=err) as bar:
-            return assessment_store.refresh(engine, progress=bar)
+            return assessment_store.refresh(engine, progress=bar, jobs=jobs)
     finally:
         engine.dispose()
 
@@ -96,7 +98,7 @@ def _import_and_report(path: Path, actor: str, as_json: bool, assess: bool) -> N
     _print_report(report, as_json)
     if assess:
         started = time.perf_counter()
-        count = _assess_stale()
+        count = _assess_stale(os.cpu_count() or 1)
         err.print(f"assessed {count} claim(s) in {time.perf_counter() - started:.1f} s")
 
 
@@ -127,11 +129,15 @@ def seed(
 
 
 @cli.command("assess")
-def assess_command() -> None:
+def assess_command(
+    jobs: Annotated[
+        int, typer.Option(min=1, help="Worker processes (default: one per CPU)")
+    ] = os.cpu_count() or 1,
+) -> None:
     """Assess now every claim whose evidence changed since its assessment was stored
     (reads do it claim by claim otherwise; `import` does it unless --no-assess)."""
     started = time.perf_counter()
-    count = _assess_stale()
+    count = _assess_stale(jobs)
     typer.echo(f"assessed {count} claim(s) in {time.perf_counter() - started:.1f} s")
 
 

@@ -125,7 +125,7 @@ def test_import_assesses_the_claims_it_changed_unless_told_not_to(run, engine):
     assert later.exit_code == 0, later.output
     stale, stored = _stale_and_stored(engine)
     assert (stale, stored) == (22, 0)  # the seed's claims, none assessed yet
-    assessed = run("assess")
+    assessed = run("assess", "--jobs", "2")  # worker processes, as on a big import
     assert assessed.exit_code == 0, assessed.output
     assert "assessed 22 claim(s)" in assessed.stdout
     assert _stale_and_stored(engine) == (0, 22)

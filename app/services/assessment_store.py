@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Sequence
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.db import queries
+from app.db.engine import make_engine
 from app.db.evidence_rows import AssertionBrief, live_assertion_rows
 from app.db.models import (
     Assertion,
@@ -232,29 +235,77 @@ def refresh(
     claim_ids: Sequence[int] | None = None,
     *,
     progress: Ticker = QUIET,
+    jobs: int = 1,
 ) -> int:
     """Compute and store the assessment of every stale claim (of ``claim_ids`` only, when
     given); returns how many were stored. Claims marked again by a write during the run
-    are left stale for the next one."""
+    are left stale for the next one. ``jobs`` > 1 computes batches in that many worker
+    processes (the work is CPU-bound Python; each worker stores its own batches)."""
     check_rules(engine)
     expand_stale_documents(engine)
-    stored = 0
+    batches = _stale_batches(engine, claim_ids)
+    if jobs <= 1:
+        stored = 0
+        for batch in batches:
+            stored += refresh_batch(engine, batch)
+            progress.advance(len(batch))
+        return stored
+    url = engine.url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: dict[Future[int], int] = {}
+        stored = 0
+        for batch in batches:
+            pending[pool.submit(_refresh_batch_at, url, batch)] = len(batch)
+            while len(pending) >= 2 * jobs:  # a bounded queue: memory stays flat
+                stored += _collect(pending, progress)
+        while pending:
+            stored += _collect(pending, progress)
+    return stored
+
+
+def _stale_batches(engine: Engine, claim_ids: Sequence[int] | None) -> Iterator[list[int]]:
+    """The stale claims in batches, by id, each read when the previous one is taken."""
     after = 0
     while True:
-        with Session(engine) as session:
-            stmt = sa.select(StaleClaim.claim_id).where(StaleClaim.claim_id > after)
-            if claim_ids is not None:
-                stmt = stmt.where(StaleClaim.claim_id.in_(list(claim_ids)))
-            stmt = stmt.group_by(StaleClaim.claim_id).order_by(StaleClaim.claim_id)
-            batch = list(session.scalars(stmt.limit(BATCH)))
-            if not batch:
-                return stored
-            marks = read_marks(session, batch)  # before the rows: see store()
-            computed = compute(session, batch)
-        stored += store(engine, computed, marks)
+        stmt = sa.select(StaleClaim.claim_id).where(StaleClaim.claim_id > after)
+        if claim_ids is not None:
+            stmt = stmt.where(StaleClaim.claim_id.in_(list(claim_ids)))
+        stmt = stmt.group_by(StaleClaim.claim_id).order_by(StaleClaim.claim_id).limit(BATCH)
+        with engine.connect() as conn:
+            batch = list(conn.scalars(stmt))
+        if not batch:
+            return
+        yield batch
         # Marks of claims purged meanwhile went with the claim (ON DELETE CASCADE).
         after = batch[-1]
-        progress.advance(len(batch))
+
+
+def refresh_batch(engine: Engine, claim_ids: list[int]) -> int:
+    """Compute and store the assessments of ``claim_ids``: how many were stored."""
+    with Session(engine) as session:
+        marks = read_marks(session, claim_ids)  # before the rows: see store()
+        computed = compute(session, claim_ids)
+    return store(engine, computed, marks)
+
+
+_WORKER_ENGINES: dict[str, Engine] = {}
+
+
+def _refresh_batch_at(url: str, claim_ids: list[int]) -> int:
+    """``refresh_batch`` in a worker process, on an engine of its own per database."""
+    engine = _WORKER_ENGINES.get(url)
+    if engine is None:
+        engine = _WORKER_ENGINES[url] = make_engine(url)
+    return refresh_batch(engine, claim_ids)
+
+
+def _collect(pending: dict[Future[int], int], progress: Ticker) -> int:
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    stored = 0
+    for future in done:
+        stored += future.result()
+        progress.advance(pending.pop(future))
+    return stored
 
 
 def stale_count(session: Session) -> int:

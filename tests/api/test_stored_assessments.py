@@ -206,3 +206,18 @@ async def test_moving_an_original_reaches_claims_quoting_copies_of_copies(
     }
     assert f"outlet {elsewhere['id']} (syndicated original)" in voices
     assert after == fresh_assessments(engine)[claim["id"]] | {"conflicts": after["conflicts"]}
+
+
+def test_worker_processes_store_what_one_process_computes(seeded, engine, monkeypatch) -> None:
+    """`provenance assess --jobs N`: batches computed in worker processes, stored by them."""
+    with Session(engine) as session:
+        ids = list(session.scalars(sa.select(Claim.id)))
+        expected = {c.claim_id: c.body for c in store.compute(session, ids)}
+        assert store.stale_count(session) == len(ids)
+    monkeypatch.setattr(store, "BATCH", 5)  # several batches over the two workers
+    assert store.refresh(engine, jobs=2) == len(ids)
+    with Session(engine) as session:
+        assert store.stale_count(session) == 0
+        rows = session.execute(sa.select(ClaimAssessment.claim_id, ClaimAssessment.body))
+        stored = {claim_id: body for claim_id, body in rows}
+    assert stored == expected
