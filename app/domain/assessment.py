@@ -4,11 +4,15 @@ and the assertions that are listed but never compared."""
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
 
 from app.domain.compare import Conflict, Facts, compare, pair_severity
 from app.domain.consensus import Consensus, agreement_groups, time_windows
@@ -97,47 +101,117 @@ class ConflictList:
     complete: bool
 
 
+class _Ranked:
+    """The interval figures with their ends and starts as integer ranks of one order of
+    positions (so ``bisect`` becomes NumPy's ``searchsorted``), in facts order."""
+
+    def __init__(self, figures: Sequence[Facts]) -> None:
+        self.ranged = [f for f in figures if f.interval is not None]
+        self.ids = np.array([f.id for f in self.ranged], dtype=np.int64)
+        intervals = [f.interval for f in self.ranged]
+        n = len(intervals)
+        self.low = np.array([i.low for i in intervals], dtype=np.float64)  # type: ignore[union-attr]
+        self.high = np.array([i.high for i in intervals], dtype=np.float64)  # type: ignore[union-attr]
+        low_open = np.array([i.low_open for i in intervals], dtype=np.int8)  # type: ignore[union-attr]
+        high_open = np.array([i.high_open for i in intervals], dtype=np.int8)  # type: ignore[union-attr]
+        value = np.concatenate([self.high, self.low])
+        flag = np.concatenate(  # Interval.end and .start: an infinite bound is never open
+            [
+                np.where(np.isinf(self.high), 0, -high_open),
+                np.where(np.isinf(self.low), 0, low_open),
+            ]
+        )
+        order = np.lexsort((flag, value))
+        rank = np.empty(2 * n, dtype=np.int64)
+        if n:
+            ordered_value, ordered_flag = value[order], flag[order]
+            new = np.empty(2 * n, dtype=bool)
+            new[0] = True
+            new[1:] = (ordered_value[1:] != ordered_value[:-1]) | (
+                ordered_flag[1:] != ordered_flag[:-1]
+            )
+            rank[order] = np.cumsum(new)
+        self.end, self.start = rank[:n], rank[n:]
+        # The figures by end (a stable sort, as sorted() by Interval.end), and for each
+        # figure how many of them end before it starts.
+        self.by_end = np.argsort(self.end, kind="stable")
+        self.sorted_ends = self.end[self.by_end]
+        self.below = np.searchsorted(self.sorted_ends, self.start, side="left")
+
+
 def count_candidate_pairs(facts: Sequence[Facts]) -> int:
     """How many pairs ``_candidate_pairs`` yields, counted in O(n log n)."""
     figures = [f for f in facts if f.is_figure]
+    return _count_candidates(facts, figures, _Ranked(figures))
+
+
+def _count_candidates(facts: Sequence[Facts], figures: Sequence[Facts], ranked: _Ranked) -> int:
     denials = sum(f.stance is Stance.DENIES for f in facts)
     texts = sum(f.text is not None for f in figures)
-    ends = sorted(f.interval.end for f in figures if f.interval is not None)
-    disjoint = sum(bisect_left(ends, f.interval.start) for f in figures if f.interval is not None)
+    disjoint = int(ranked.below.sum())
     return denials * len(figures) + texts * (texts - 1) // 2 + disjoint
 
 
+def _first_severities(
+    ranked: _Ranked, uppers: npt.NDArray[np.intp], value_type: ValueType
+) -> list[float]:
+    """``pair_severity`` of the lowest-ending figure and each of ``uppers``, at once (the
+    same float operations, so the same values)."""
+    lower_high = float(ranked.high[ranked.by_end[0]])
+    upper_low = ranked.low[uppers]
+    if not (math.isfinite(lower_high) and np.isfinite(upper_low).all()):
+        lower = ranked.ranged[int(ranked.by_end[0])]
+        return [pair_severity(lower, ranked.ranged[u], value_type) for u in uppers.tolist()]
+    gap = upper_low - lower_high
+    if value_type is ValueType.DATE:
+        severity = np.minimum(1.0, np.maximum(gap, 1.0) / 365)
+    else:
+        scale = np.maximum(np.maximum(np.abs(upper_low), abs(lower_high)), 1.0)
+        severity = np.minimum(1.0, np.maximum(gap / scale, 1e-9))
+    found: list[float] = severity.tolist()
+    return found
+
+
 def _pairs_most_severe_first(
-    facts: Sequence[Facts], value_type: ValueType
+    facts: Sequence[Facts], value_type: ValueType, figures: Sequence[Facts], ranked: _Ranked
 ) -> Iterator[tuple[Facts, Facts]]:
     """Candidate pairs, denials and texts first (severity 1), then disjoint intervals by
     decreasing gap severity: a heap merges, for every interval, the intervals that end
-    below it from the lowest up. O((n + k) log n) for the first k pairs."""
-    figures = [f for f in facts if f.is_figure]
+    below it from the lowest up. O((n + k) log n) for the first k pairs.
+    (``figures``: the asserted figures of ``facts``; ``ranked``: of ``figures``.)"""
     for denial in (f for f in facts if f.stance is Stance.DENIES):
         for figure in figures:
             yield denial, figure
     texts = [f for f in figures if f.text is not None]
     yield from combinations(texts, 2)
-    ranged = [f for f in figures if f.interval is not None]
-    by_end = sorted(ranged, key=lambda f: f.interval.end)  # type: ignore[union-attr]
-    ends = [f.interval.end for f in by_end]  # type: ignore[union-attr]
+    ranged = ranked.ranged
+    by_end = ranked.by_end.tolist()
+    ends = ranked.sorted_ends.tolist()
+    starts = ranked.start.tolist()
+    # Each interval's first pair (with the lowest-ending interval), most severe first:
+    # sorted at once, then merged with a heap of the pairs that follow them.
+    uppers = np.nonzero(ranked.below)[0]
+    if not len(uppers):
+        return
+    severity = -np.array(_first_severities(ranked, uppers, value_type), dtype=np.float64)
+    ids = ranked.ids[uppers]
+    order = np.lexsort((uppers, ids, severity))
+    first_key, first_id, first_u = (
+        severity[order].tolist(), ids[order].tolist(), uppers[order].tolist()
+    )  # fmt: skip
     heap: list[tuple[float, int, int, int]] = []
-    for u, upper in enumerate(ranged):
-        assert upper.interval is not None
-        below = bisect_left(ends, upper.interval.start)
-        if below:
-            severity = pair_severity(by_end[0], upper, value_type)
-            heap.append((-severity, upper.id, u, 0))
-    heapq.heapify(heap)
-    while heap:
-        _, _, u, j = heapq.heappop(heap)
+    k, firsts = 0, len(first_u)
+    while k < firsts or heap:
+        if k < firsts and (not heap or (first_key[k], first_id[k], first_u[k], 0) < heap[0]):
+            u, j = first_u[k], 0
+            k += 1
+        else:
+            _, _, u, j = heapq.heappop(heap)
         upper = ranged[u]
-        yield by_end[j], upper
-        assert upper.interval is not None
-        if j + 1 < len(ends) and ends[j + 1] < upper.interval.start:
-            severity = pair_severity(by_end[j + 1], upper, value_type)
-            heapq.heappush(heap, (-severity, upper.id, u, j + 1))
+        yield ranged[by_end[j]], upper
+        if j + 1 < len(ends) and ends[j + 1] < starts[u]:
+            pair = pair_severity(ranged[by_end[j + 1]], upper, value_type)
+            heapq.heappush(heap, (-pair, upper.id, u, j + 1))
 
 
 def claim_conflicts(
@@ -150,12 +224,14 @@ def claim_conflicts(
     pairs the assessment keeps the ``KEPT_CONFLICTS`` most severe conflicts it finds among
     the most severe candidates, and reports the candidate count as the total.
     """
-    candidates = count_candidate_pairs(facts)
+    figures = [f for f in facts if f.is_figure]
+    ranked = _Ranked(figures)
+    candidates = _count_candidates(facts, figures, ranked)
     if candidates <= EXACT_PAIRS:
         found = find_conflicts(facts, behavior, value_type)
         return ConflictList(tuple(found), len(found), True)
     kept: list[Conflict] = []
-    for examined, (a, b) in enumerate(_pairs_most_severe_first(facts, value_type)):
+    for examined, (a, b) in enumerate(_pairs_most_severe_first(facts, value_type, figures, ranked)):
         if len(kept) >= KEPT_CONFLICTS or examined >= _EXAMINED_PAIRS:
             break
         if (conflict := compare(a, b, behavior, value_type)) is not None:

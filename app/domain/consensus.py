@@ -142,26 +142,44 @@ def _small_interval_consensus(figures: Sequence[Facts]) -> Consensus:
 
 
 def _interval_consensus(coverage: Coverage, active: npt.NDArray[np.bool_]) -> Consensus | None:
+    found = _interval_group(coverage, active)
+    return None if found is None else found[0]
+
+
+def _interval_group(
+    coverage: Coverage, active: npt.NDArray[np.bool_]
+) -> tuple[Consensus, npt.NDArray[np.bool_]] | None:
+    """The consensus of the active figures, and the figures behind it."""
     found = coverage.best(active)
     if found is None:
         return None
     position, support, covered = found
-    figures = coverage.figures
-    backing = [figures[i] for i in np.nonzero(covered)[0].tolist()]
-    end = min(f.interval.end for f in backing if f.interval is not None)
+    backing = np.nonzero(covered)[0]
+    # The first backing figure with the lowest end (as min() over their ends finds it).
+    highs = coverage.high[backing]
+    lowest = backing[highs == highs.min()]
+    first = int(lowest[np.argmin(coverage.high_flag[lowest])])
+    end = coverage.figures[first].interval.end  # type: ignore[union-attr]
     interval = Interval(position[0], end[0], low_open=position[1] == 1, high_open=end[1] == -1)
-    outlets, voices = _count(backing)
     dissent = active & ~covered
-    return Consensus(
-        interval=interval,
-        text=None,
-        best=_best_point(interval),
-        supporting=tuple(np.sort(coverage.ids[covered]).tolist()),
-        dissenting=tuple(np.sort(coverage.ids[dissent]).tolist()),
-        outlets=outlets,
-        independent_sources=voices,
-        support=support,
+    return (
+        Consensus(
+            interval=interval,
+            text=None,
+            best=_best_point(interval),
+            supporting=tuple(coverage.sorted_ids(covered).tolist()),
+            dissenting=tuple(coverage.sorted_ids(dissent).tolist()),
+            outlets=_distinct(coverage.outlet[backing], len(coverage.outlets)),
+            independent_sources=_distinct(coverage.voice[backing], len(coverage.voices)),
+            support=support,
+        ),
+        covered,
     )
+
+
+def _distinct(codes: npt.NDArray[np.int64], size: int) -> int:
+    """How many distinct values ``codes`` (each in ``range(size)``) holds."""
+    return int(np.count_nonzero(np.bincount(codes, minlength=size)))
 
 
 def _text_consensus(figures: Sequence[Facts]) -> Consensus:
@@ -192,12 +210,22 @@ def agreement_groups(facts: Sequence[Facts], *, limit: int = 50) -> list[Consens
     groups: list[Consensus] = []
     remaining = [f for f in facts if f.is_figure]
     if len(remaining) >= VECTORISED_FROM and all(f.text is None for f in remaining):
-        # Intervals: sort the ends once and sweep again over those still ungrouped.
+        # Intervals: sort the ends once and sweep again over those still ungrouped; when
+        # a quarter or more has left, sweep the arrays of those alone (same answer, shorter).
         coverage = Coverage(remaining)
         active = np.ones(len(remaining), dtype=bool)
-        while len(groups) < limit and (group := _interval_consensus(coverage, active)):
-            groups.append(group)
-            active &= ~np.isin(coverage.ids, group.supporting)
+        unique_ids = len(np.unique(coverage.ids)) == len(coverage.ids)
+        while len(groups) < limit and (found := _interval_group(coverage, active)):
+            group_, covered = found
+            groups.append(group_)
+            if unique_ids:
+                active &= ~covered
+            else:  # every figure of a taken id leaves, as with ids compared
+                active &= ~np.isin(coverage.ids, group_.supporting)
+            left = int(np.count_nonzero(active))
+            if 0 < left <= len(active) * 3 // 4:
+                coverage = coverage.subset(active)
+                active = np.ones(left, dtype=bool)
         return groups
     while remaining and len(groups) < limit:
         group = consensus(remaining)
@@ -220,7 +248,9 @@ def time_windows(facts: Sequence[Facts]) -> list[tuple[tuple[date, date] | None,
         assert f.window is not None
         if clusters and f.window[0] <= clusters[-1][0][1]:
             (start, end), members = clusters[-1]
-            clusters[-1] = ((start, max(end, f.window[1])), [*members, f])
+            members.append(f)  # in place: a copy per member made a large cluster quadratic
+            if f.window[1] > end:
+                clusters[-1] = ((start, f.window[1]), members)
         else:
             clusters.append((f.window, [f]))
     if not clusters:

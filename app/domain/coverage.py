@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,18 +34,44 @@ class Coverage:
 
     def __init__(self, figures: Sequence[Facts]) -> None:
         self.figures = list(figures)
-        n = len(self.figures)
+        intervals = [f.interval for f in self.figures]
         self.ids = np.array([f.id for f in self.figures], dtype=np.int64)
-        starts = [f.interval.start for f in self.figures]  # type: ignore[union-attr]
-        ends = [f.interval.end for f in self.figures]  # type: ignore[union-attr]
-        self.low = np.array([s[0] for s in starts], dtype=np.float64)
-        self.low_flag = np.array([s[1] for s in starts], dtype=np.int8)
-        self.high = np.array([e[0] for e in ends], dtype=np.float64)
-        self.high_flag = np.array([e[1] for e in ends], dtype=np.int8)
+        self.low = np.array([i.low for i in intervals], dtype=np.float64)  # type: ignore[union-attr]
+        self.high = np.array([i.high for i in intervals], dtype=np.float64)  # type: ignore[union-attr]
+        low_open = np.array([i.low_open for i in intervals], dtype=np.int8)  # type: ignore[union-attr]
+        high_open = np.array([i.high_open for i in intervals], dtype=np.int8)  # type: ignore[union-attr]
+        # Interval.start and .end: an infinite bound is never open.
+        self.low_flag = np.where(np.isinf(self.low), 0, low_open).astype(np.int8)
+        self.high_flag = np.where(np.isinf(self.high), 0, -high_open).astype(np.int8)
         voices = sorted({f.voice for f in self.figures})
         code = {v: i for i, v in enumerate(voices)}
         self.voices = voices
         self.voice = np.array([code[f.voice] for f in self.figures], dtype=np.int64)
+        outlets = np.array([f.outlet_id for f in self.figures], dtype=np.int64)
+        self.outlets, self.outlet = np.unique(outlets, return_inverse=True)  # dense codes
+        self.ids_ascending = bool(np.all(self.ids[1:] > self.ids[:-1]))
+        self._sort_events()
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> Coverage:
+        """The coverage of the ``keep`` figures alone, with the same voices: ``best`` of
+        it is ``best`` of this one with only those active, on shorter arrays."""
+        other = object.__new__(Coverage)
+        index = np.nonzero(keep)[0]
+        other.figures = [self.figures[i] for i in index.tolist()]
+        other.ids, other.voice, other.outlet = (
+            self.ids[index],
+            self.voice[index],
+            self.outlet[index],
+        )
+        other.low, other.low_flag = self.low[index], self.low_flag[index]
+        other.high, other.high_flag = self.high[index], self.high_flag[index]
+        other.voices, other.outlets = self.voices, self.outlets
+        other.ids_ascending = self.ids_ascending
+        other._sort_events()
+        return other
+
+    def _sort_events(self) -> None:
+        n = len(self.ids)
         value = np.concatenate([self.low, self.high])
         flag = np.concatenate([self.low_flag, self.high_flag])
         kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # starts first
@@ -53,6 +80,7 @@ class Coverage:
         self.event_kind = kind[order]
         self.event_owner = np.concatenate([np.arange(n), np.arange(n)])[order]
         self.event_sign = np.where(self.event_kind == 0, 1.0, -1.0)
+        self.event_step = np.where(self.event_kind == 0, 1, -1).astype(np.int64)
         # Events at one position and of one kind count together: the last index of each run.
         same = (  # equality, not a difference: inf - inf is NaN
             (self.event_value[1:] == self.event_value[:-1])
@@ -60,6 +88,13 @@ class Coverage:
             & (self.event_kind[1:] == self.event_kind[:-1])
         )
         self.run_last = np.append(np.nonzero(~same)[0], 2 * n - 1) if n else np.array([], int)
+        self.run_first = np.concatenate([[0], self.run_last[:-1] + 1]).astype(np.intp)
+        self.run_of_starts = self.event_kind[self.run_last] == 0
+
+    def sorted_ids(self, which: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+        """The ids of the ``which`` figures, ascending (figures usually come in id order)."""
+        ids: npt.NDArray[np.int64] = self.ids[which]
+        return ids if self.ids_ascending else np.sort(ids)
 
     def covering(self, position: Position, active: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """The active figures whose interval covers ``position``."""
@@ -80,12 +115,12 @@ class Coverage:
         counts = np.bincount(self.voice[active], minlength=len(self.voices))
         per_voice = np.zeros(len(counts), dtype=np.float64)
         np.divide(1.0, counts, out=per_voice, where=counts > 0)
-        share = np.where(active, per_voice[self.voice], 0.0)[self.event_owner]
-        weight = np.cumsum(np.where(self.event_kind == 0, share, -share))[self.run_last]
-        live = active[self.event_owner].astype(np.int64)
-        count = np.cumsum(np.where(self.event_kind == 0, live, -live))[self.run_last]
-        run_first = np.concatenate([[0], self.run_last[:-1] + 1])
-        is_start = (self.event_kind[self.run_last] == 0) & (np.add.reduceat(live, run_first) > 0)
+        # Signed shares and steps of the events (x 1.0 and x -1.0 are exact), summed along.
+        share = np.where(active, per_voice[self.voice], 0.0)
+        weight = np.cumsum(share[self.event_owner] * self.event_sign)[self.run_last]
+        live = active[self.event_owner]
+        count = np.cumsum(live * self.event_step)[self.run_last]
+        is_start = self.run_of_starts & np.logical_or.reduceat(live, self.run_first)
         # A running float sum of 2n terms of at most 1 is off by far less than this; exact
         # weights closer than it to the top are all re-weighed exactly below.
         slack = 1e-9 * max(1.0, float(len(self.voices)))
@@ -113,15 +148,19 @@ class Coverage:
         is_start: npt.NDArray[np.bool_],
     ) -> tuple[Position, Fraction, npt.NDArray[np.bool_]]:
         """``best`` with every weight an exact integer over the common denominator of the
-        voices' sizes (Python integers in an object array): for many near-ties, where
-        that denominator stays small."""
-        denominator = math.lcm(*{int(k) for k in counts if k})
-        per_voice = np.array(
-            [denominator // int(k) if k else 0 for k in counts.tolist()], dtype=object
-        )
+        voices' sizes: for many near-ties, where that denominator stays small. Machine
+        integers when no sum can overflow them, else Python integers in an object array."""
+        sizes = np.unique(counts[counts > 0]).tolist()
+        denominator = math.lcm(*sizes)
+        if denominator * (int(counts.sum()) + 1) < 2**62:  # every partial sum fits
+            per_voice: npt.NDArray[Any] = np.zeros(len(counts), dtype=np.int64)
+            np.floor_divide(denominator, counts, out=per_voice, where=counts > 0)
+        else:
+            parts = {k: denominator // k for k in sizes}
+            per_voice = np.array([parts.get(k, 0) for k in counts.tolist()], dtype=object)
         share = np.where(active, per_voice[self.voice], 0)[self.event_owner]
         weight = np.cumsum(np.where(self.event_kind == 0, share, -share))[self.run_last]
-        top = max(weight[is_start])
+        top = weight[is_start].max()
         heaviest = is_start & (weight == top)
         most = count[heaviest].max()
         run = int(np.nonzero(heaviest & (count == most))[0][0])  # the first: leftmost

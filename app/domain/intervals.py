@@ -31,7 +31,14 @@ class Interval:
     high_open: bool = False
 
     def __post_init__(self) -> None:
-        if math.isnan(self.low) or math.isnan(self.high):
+        # The common cases first, without building positions (a large claim builds
+        # tens of thousands): NaN compares false, so it falls through to the checks.
+        low, high = self.low, self.high
+        if low < high or (
+            low == high and (math.isinf(low) or not (self.low_open or self.high_open))
+        ):
+            return
+        if math.isnan(low) or math.isnan(high):
             raise ValueError("an interval bound is NaN")
         if self.start > self.end:
             raise ValueError(f"empty interval: {self}")

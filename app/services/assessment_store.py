@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.db import queries
 from app.db.engine import make_engine
-from app.db.evidence_rows import AssertionBrief, live_assertion_rows
+from app.db.evidence_rows import AssertionBrief, gc_paused, live_assertion_rows
 from app.db.models import (
     Assertion,
     ClaimAssessment,
@@ -102,6 +102,11 @@ def with_conflicts(body: str, conflicts: Sequence[str]) -> str:
 
 def compute(session: Session, claim_ids: Sequence[int]) -> list[Computed]:
     """The assessments of ``claim_ids`` from the rows, as they are stored."""
+    with gc_paused():  # many small objects, no cycles: the cyclic collector only costs
+        return _compute(session, claim_ids)
+
+
+def _compute(session: Session, claim_ids: Sequence[int]) -> list[Computed]:
     claims = queries.load_claims(session, list(claim_ids))
     by_claim: dict[int, list[AssertionBrief]] = {claim_id: [] for claim_id in claims}
     for row in live_assertion_rows(session, list(claims)):
@@ -110,24 +115,25 @@ def compute(session: Session, claim_ids: Sequence[int]) -> list[Computed]:
     for claim_id, rows in by_claim.items():
         ev = evidence(session, claims[claim_id], rows)
         result = assess(ev.facts, ev.claim.behavior, ev.claim.value_type)
-        body = views.assessment_view(ev, result, conflict_limit=0).model_dump_json()
+        body = views.assessment_json(ev, result, conflict_limit=0).decode()
         conflicts: list[dict[str, object]] = []
-        for rank, conflict in enumerate(result.conflicts):
-            out = views.conflict_view(ev, conflict)
+        bodies = views.conflicts_json(ev, result.conflicts)
+        for rank, (conflict, json) in enumerate(zip(result.conflicts, bodies, strict=True)):
             a, b = ev.rows[conflict.a], ev.rows[conflict.b]
+            severity = round(conflict.severity, 4)  # as the view shows it
             conflicts.append(
                 {
                     "claim_id": claim_id,
                     "rank": rank,
-                    "sort_key": -out.severity,
-                    "severity": out.severity,
+                    "sort_key": -severity,
+                    "severity": severity,
                     "a_id": a.id,
                     "b_id": b.id,
                     "outlet_a": a.document.outlet_id,
                     "outlet_b": b.document.outlet_id,
                     "source_a": a.source_id,
                     "source_b": b.source_id,
-                    "body": out.model_dump_json(),
+                    "body": json.decode(),
                 }
             )
         found.append(Computed(claim_id, body, conflicts))

@@ -147,6 +147,10 @@ def _contents(db: sessionmaker[Session]) -> dict[str, list[Any]]:
             found[table.name] = [
                 {k: v for k, v in row._mapping.items() if k not in _SKIP} for row in rows
             ]
+    # Stale marks: which claims and documents are marked, not how many marks (PostgreSQL's
+    # statement triggers leave one per statement, and the two imports batch differently).
+    found["stale_claims"] = sorted({r["claim_id"] for r in found["stale_claims"]})
+    found["stale_documents"] = sorted({r["document_id"] for r in found["stale_documents"]})
     for revision in found["revisions"]:
         revision.pop("id")
         revision["after"] = {k: v for k, v in revision["after"].items() if k not in _SKIP}
