@@ -258,7 +258,7 @@ def assess_all(url: str) -> dict[str, float]:
     """``provenance assess``: every claim the import left stale, timed."""
     engine = make_engine(url)
     with engine.connect() as conn:
-        stale = conn.scalar(sa.select(sa.func.count()).select_from(StaleClaim)) or 0
+        stale = conn.scalar(sa.select(sa.func.count(sa.distinct(StaleClaim.claim_id)))) or 0
     engine.dispose()
     started = time.perf_counter()
     _cli(url, "assess")

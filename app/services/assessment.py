@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -78,30 +78,45 @@ _STORED_CONFLICTS = (
 )
 
 
+def stored_json(conn: Connection, ref: int | str, *, conflict_limit: int) -> tuple[int, str | None]:
+    """The claim's id and its stored assessment as the API's JSON, None when it must be
+    computed (stale, never computed, or other rules); id 0 when there is no live claim."""
+    store.check_rules(conn.engine)
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
+        number = int(ref)
+        if not 0 < number <= MAX_ID:
+            return 0, None
+        found = conn.execute(_STORED_BY_ID, {"ref": number}).one_or_none()
+    else:
+        found = conn.execute(_STORED_BY_SLUG, {"ref": ref}).one_or_none()
+    if found is None:
+        return 0, None
+    if found.documents_changed:
+        store.expand_stale_documents(conn.engine)
+        return found.id, None
+    if found.body is None or found.stale or found.rules != store.RULES:
+        return found.id, None
+    conflicts: Sequence[str] = ()
+    if found.conflict_count and conflict_limit:
+        params = {"claim_id": found.id, "limit": conflict_limit}
+        conflicts = conn.execute(_STORED_CONFLICTS, params).scalars().all()
+    return found.id, store.with_conflicts(found.body, conflicts)
+
+
 def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) -> str:
     """The claim's assessment as the API's JSON: the stored one while the claim is not
     marked stale, else computed from the rows (and stored for the next read)."""
-    engine = _engine(session)
-    store.check_rules(engine)
-    conn = session.connection()  # plain rows: no ORM result machinery on the hot path
-    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
-        number = int(ref)
-        found = conn.execute(_STORED_BY_ID, {"ref": number}) if 0 < number <= MAX_ID else None
-    else:
-        found = conn.execute(_STORED_BY_SLUG, {"ref": ref})
-    stored = None if found is None else found.one_or_none()
-    if stored is None:  # no such claim, or deleted: the usual problem details
+    claim_id, body = stored_json(session.connection(), ref, conflict_limit=conflict_limit)
+    if body is not None:
+        return body
+    if not claim_id:  # no such claim, or deleted: the usual problem details
         find(session, Claim, ref)
         raise AssertionError("find() raises for a claim the query above does not find")
-    claim_id = stored.id
-    if stored.documents_changed:
-        store.expand_stale_documents(engine)
-    elif stored.body is not None and not stored.stale and stored.rules == store.RULES:
-        conflicts: Sequence[str] = ()
-        if stored.conflict_count and conflict_limit:
-            params = {"claim_id": claim_id, "limit": conflict_limit}
-            conflicts = conn.execute(_STORED_CONFLICTS, params).scalars().all()
-        return store.with_conflicts(stored.body, conflicts)
+    return computed_json(session, claim_id, conflict_limit=conflict_limit)
+
+
+def computed_json(session: Session, claim_id: int, *, conflict_limit: int) -> str:
+    """The claim's assessment computed from the rows, stored for the next read."""
     marks = store.read_marks(session, [claim_id])  # before the rows: see store.store()
     (computed,) = store.compute(session, [claim_id])
     # Stored on a second connection while this one is held: a bounded number at once, so
@@ -109,7 +124,7 @@ def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) ->
     # busy: the next read computes it again.
     if not (session.new or session.dirty or session.deleted) and _STORING.acquire(blocking=False):
         try:
-            store.store(engine, [computed], marks)
+            store.store(_engine(session), [computed], marks)
         except (OperationalError, IntegrityError) as exc:
             # Busy, or a concurrent refresh stored it first: the answer stands.
             log.warning("assessment of claim %s not stored: %s", claim_id, exc)

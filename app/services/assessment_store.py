@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.db import queries
@@ -69,13 +69,13 @@ def _rules_digest() -> str:
 
 
 RULES = _rules_digest()
-_RULES_CHECKED: set[tuple[str, str]] = set()
+_RULES_CHECKED: set[tuple[URL, str]] = set()
 
 
 def check_rules(engine: Engine) -> None:
     """Once per process and database: mark stale the claims whose stored assessment was
     computed by other rules (an earlier release)."""
-    key = (engine.url.render_as_string(hide_password=True), RULES)
+    key = (engine.url, RULES)
     if key in _RULES_CHECKED:
         return
     with engine.begin() as conn:
