@@ -37,6 +37,21 @@ ASSERTION_VIEW: tuple[ORMOption, ...] = (
 )
 
 
+# Lists of assertions show each document as a reference: its text (often tens of
+# kilobytes, repeated for every assertion quoting it) is not loaded.
+ASSERTION_LIST_VIEW: tuple[ORMOption, ...] = (
+    joinedload(Assertion.claim),
+    joinedload(Assertion.document)
+    .load_only(
+        Document.id, Document.key, Document.title, Document.url, Document.published_at,
+        Document.outlet_id, raiseload=True,
+    )
+    .joinedload(Document.outlet),
+    joinedload(Assertion.source),
+    selectinload(Assertion.intermediaries).joinedload(AssertionIntermediary.source),
+)  # fmt: skip
+
+
 def _live(stmt: sa.Select[Any], model: Any, include_deleted: bool) -> sa.Select[Any]:
     return stmt if include_deleted else stmt.where(model.deleted_at.is_(None))
 
@@ -176,7 +191,7 @@ class AssertionFilter:
 def list_assertions(
     session: Session, f: AssertionFilter, limit: int, cursor: str | None
 ) -> tuple[Sequence[Assertion], str | None]:
-    stmt = _live(sa.select(Assertion).options(*ASSERTION_VIEW), Assertion, f.include_deleted)
+    stmt = _live(sa.select(Assertion).options(*ASSERTION_LIST_VIEW), Assertion, f.include_deleted)
     if f.claim_id is not None:
         stmt = stmt.where(Assertion.claim_id == f.claim_id)
     if f.document_id is not None:
