@@ -11,7 +11,8 @@ import binascii
 import json
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -103,34 +104,44 @@ def stored_json(conn: Connection, ref: int | str, *, conflict_limit: int) -> tup
     return found.id, store.with_conflicts(found.body, conflicts)
 
 
-def assessment_json(session: Session, ref: int | str, *, conflict_limit: int) -> str:
+def assessment_json(
+    session: Session,
+    ref: int | str,
+    *,
+    conflict_limit: int,
+    defer: list[Callable[[], None]] | None = None,
+) -> str:
     """The claim's assessment as the API's JSON: the stored one while the claim is not
-    marked stale, else computed from the rows (and stored for the next read)."""
+    marked stale, else computed from the rows and stored for the next read (by a call
+    appended to ``defer``, when given, for the caller to make after answering)."""
     claim_id, body = stored_json(session.connection(), ref, conflict_limit=conflict_limit)
     if body is not None:
         return body
     if not claim_id:  # no such claim, or deleted: the usual problem details
         find(session, Claim, ref)
         raise AssertionError("find() raises for a claim the query above does not find")
-    return computed_json(session, claim_id, conflict_limit=conflict_limit)
-
-
-def computed_json(session: Session, claim_id: int, *, conflict_limit: int) -> str:
-    """The claim's assessment computed from the rows, stored for the next read."""
     marks = store.read_marks(session, [claim_id])  # before the rows: see store.store()
     (computed,) = store.compute(session, [claim_id])
-    # Stored on a second connection while this one is held: a bounded number at once, so
-    # requests waiting for one can never hold every connection of the pool. Skipped when
-    # busy: the next read computes it again.
-    if not (session.new or session.dirty or session.deleted) and _STORING.acquire(blocking=False):
+    keep = partial(_store, _engine(session), computed, marks)
+    if defer is not None:
+        defer.append(keep)
+    # Else stored on a second connection while this one is held: a bounded number at
+    # once, so requests waiting for one can never hold every connection of the pool.
+    # Skipped when busy: the next read computes it again.
+    elif not (session.new or session.dirty or session.deleted) and _STORING.acquire(blocking=False):
         try:
-            store.store(_engine(session), [computed], marks)
-        except (OperationalError, IntegrityError) as exc:
-            # Busy, or a concurrent refresh stored it first: the answer stands.
-            log.warning("assessment of claim %s not stored: %s", claim_id, exc)
+            keep()
         finally:
             _STORING.release()
     return computed.json(conflict_limit)
+
+
+def _store(engine: Engine, computed: store.Computed, marks: dict[int, list[int]]) -> None:
+    try:
+        store.store(engine, [computed], marks)
+    except (OperationalError, IntegrityError) as exc:
+        # Busy, or a concurrent refresh stored it first: the answer stands.
+        log.warning("assessment of claim %s not stored: %s", computed.claim_id, exc)
 
 
 def assess_claim(session: Session, ref: int | str, *, conflict_limit: int) -> AssessmentOut:

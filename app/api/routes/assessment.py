@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import PageDep, SessionDep
@@ -40,21 +42,31 @@ async def claim_assessment(
     reflects every write."""
     # The hottest read: one trip to a worker thread for the whole unit of work, where
     # SessionDep (a generator dependency) would take three.
-    body = await run_in_threadpool(
+    body, later = await run_in_threadpool(
         _assessment_json, request.app.state.session_factory, ref, conflict_limit
     )
-    # Already the response model's JSON: sent as is, not parsed and serialised again.
-    return Response(body, media_type="application/json")
+    # Already the response model's JSON: sent as is, not parsed and serialised again. A
+    # computed one is stored after it is sent.
+    return Response(body, media_type="application/json", background=later)
 
 
-def _assessment_json(factory: sessionmaker[Session], ref: str, conflict_limit: int) -> str:
+def _assessment_json(
+    factory: sessionmaker[Session], ref: str, conflict_limit: int
+) -> tuple[str, BackgroundTask | None]:
     engine: Engine = factory.kw["bind"]
     with engine.connect() as conn:  # a stored one: one query, no ORM session
         _, body = assessment.stored_json(conn, ref, conflict_limit=conflict_limit)
     if body is not None:
-        return body
+        return body, None
+    later: list[Callable[[], None]] = []
     with transaction(factory) as session:
-        return assessment.assessment_json(session, ref, conflict_limit=conflict_limit)
+        body = assessment.assessment_json(session, ref, conflict_limit=conflict_limit, defer=later)
+    return body, BackgroundTask(_call_all, later)
+
+
+def _call_all(calls: list[Callable[[], None]]) -> None:
+    for call in calls:
+        call()
 
 
 @router.get("/conflicts", summary="Conflicting assertions across claims, most severe first")
