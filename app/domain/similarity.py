@@ -12,7 +12,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import cast
 
+import numpy as np
 from datasketch import MinHash
 
 PERMUTATIONS = 64
@@ -24,7 +27,9 @@ _SEED = 20261123
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-_TEMPLATE = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
+# Its permutations drawn once, not per text; it takes the shingles' 32-bit hashes (made
+# below as datasketch's default sha1_hash32 makes them), so hashfunc passes them on.
+_TEMPLATE = MinHash(num_perm=PERMUTATIONS, seed=_SEED, hashfunc=int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +46,33 @@ def fingerprint(text: str) -> Fingerprint | None:
     >>> len(fp.signature), len(fp.bands)
     (64, 16)
     """
-    words = [w.casefold() for w in _WORD.findall(text)]
+    words = _WORD.findall(text)
     if len(words) < SHINGLE_WORDS:
         return None
-    minhash = _TEMPLATE.copy()  # its permutations drawn once, not per text
-    minhash.update_batch(
-        [
-            " ".join(words[i : i + SHINGLE_WORDS]).encode()
-            for i in range(len(words) - SHINGLE_WORDS + 1)
-        ]
-    )
+    minhash = _TEMPLATE.copy()
+    minhash.update_batch(_shingle_hashes(words))
     signature = tuple(int(v) for v in minhash.hashvalues)
     bands = tuple(
         _bucket(band, signature[band * ROWS : (band + 1) * ROWS]) for band in range(BANDS)
     )
     return Fingerprint(signature, bands)
+
+
+def _shingle_hashes(words: list[str]) -> list[int]:
+    """The 32-bit hash (the first four bytes of its SHA-1, little-endian: datasketch's
+    ``sha1_hash32``) of each shingle: SHINGLE_WORDS case-folded words joined by a space,
+    UTF-8. The shingles are cut from one encoded text: casefold maps each character on
+    its own and never makes a space, so the words fold together as one by one."""
+    text = " ".join(words).casefold()
+    data = text.encode()
+    folded = text.split(" ")
+    sizes = map(len, folded) if len(data) == len(text) else (len(w.encode()) for w in folded)
+    starts = list(accumulate((size + 1 for size in sizes), initial=0))
+    sha1 = hashlib.sha1
+    ends = starts[SHINGLE_WORDS:]  # a shingle ends before the start of its sixth word
+    pairs = zip(starts, ends, strict=False)  # the last few words start no shingle
+    digests = b"".join([sha1(data[a : b - 1]).digest()[:4] for a, b in pairs])
+    return cast(list[int], np.frombuffer(digests, dtype="<u4").tolist())
 
 
 def _bucket(band: int, rows: Sequence[int]) -> int:

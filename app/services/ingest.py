@@ -7,8 +7,9 @@ batches. A batch of new records is stored in two phases:
    type and batch, values and as-of windows read, quotes anchored in their documents'
    text, documents cleaned and fingerprinted, near-duplicates looked up for the whole
    batch at once;
-2. write: one executemany INSERT per table (insertmanyvalues with RETURNING on SQLite and
-   PostgreSQL) for the rows, their revisions, tags, intermediaries and LSH buckets.
+2. write: ids drawn first (a copy may name its original of the same batch), then one
+   executemany INSERT per table on SQLite, one COPY on PostgreSQL, for the rows, their
+   revisions, tags, intermediaries and LSH buckets.
 
 A batch that holds a record already stored (an update, or an unchanged re-import), or
 whose preparation finds anything wrong, is run instead record by record through the
@@ -22,7 +23,8 @@ from __future__ import annotations
 import json
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import psycopg
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.db.models import (
@@ -76,10 +79,18 @@ _NATURAL = {
     "assertion": "key",
 }
 _CANDIDATES = 50  # as queries.near_duplicate_candidates
+_SQLITE_CACHE_KIB = 128 * 1024  # SQLite's page cache during an import
 
 
 _JSON_NULL = {("revisions", "before"), ("revisions", "after")}
+_JSON_NULL_TEXT = json.dumps(None)  # JSON null, as the JSON column types write a None
 _DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.DBAPIError, psycopg.Error)
+
+
+def _fingerprinted(raw_text: str, derived: dict[str, Any]) -> str:
+    """The text a document's fingerprint is made of (as ``documents.store_new``)."""
+    text = derived["plain_text"] if derived["plain_text"] is not None else raw_text
+    return cast(str, derived["clean_text"] or text)
 
 
 class _Fallback(Exception):
@@ -124,8 +135,6 @@ class _Prepared:
     tags: list[list[str]] = field(default_factory=list)  # per new claim
     via: list[list[_Ref]] = field(default_factory=list)  # per new assertion
     bands: list[Fingerprint | None] = field(default_factory=list)  # per new document
-    # Per new document: the original, when it is made in this same batch.
-    pending_original: dict[int, int] = field(default_factory=dict)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -135,6 +144,15 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 def _columns(model: type[Tracked]) -> list[str]:
     return [attr.key for attr in sa.inspect(model).column_attrs]
+
+
+def _dated(model: type[Tracked]) -> list[str]:
+    """The columns holding dates or times (the only values a snapshot converts)."""
+    return [
+        attr.key
+        for attr in sa.inspect(model).column_attrs
+        if isinstance(attr.columns[0].type, sa.Date | sa.DateTime | UTCDateTime)
+    ]
 
 
 class Loader:
@@ -147,10 +165,20 @@ class Loader:
         self.refs: dict[str, dict[int | str, _Ref]] = {"outlet": {}, "source": {}, "document": {}}
         self.claims: dict[int | str, _ClaimInfo] = {}
         self.columns = {label: _columns(model) for label, model in _MODELS.items()}
+        self.dated = {label: _dated(model) for label, model in _MODELS.items()}
         # Per batch: the line each new record stands on, and the texts quotes are read in.
         self.born: dict[tuple[str, int | str], int] = {}
         self.texts: dict[int | str, _DocText] = {}
         self.ids: dict[str, list[int]] = {}  # per batch write: the new rows' ids
+        self.postgres = session.get_bind().dialect.name == "postgresql"
+
+    def _among(self, column: Any, values: Sequence[Any]) -> sa.ColumnElement[bool]:
+        """``column IN (values)``; on PostgreSQL ``column = ANY(array)``: one parameter,
+        not one per value, which the server parses and plans several times faster."""
+        if self.postgres:
+            array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
+            return cast(sa.ColumnElement[bool], column == sa.any_(array))
+        return cast(sa.ColumnElement[bool], column.in_(values))
 
     # ---- the batch ------------------------------------------------------------------
 
@@ -226,9 +254,24 @@ class Loader:
 
     def _stored(self, label: str, keys: list[str]) -> bool:
         model = _MODELS[label]
-        column = getattr(model, _NATURAL[label])
-        for chunk in _chunks(keys):
-            if self.session.execute(sa.select(model.id).where(column.in_(chunk)).limit(1)).first():
+        return self._any(_table(model), _NATURAL[label], keys)
+
+    def _any(self, table: sa.Table, column: str, values: Sequence[str]) -> bool:
+        """Whether a row of ``table`` holds one of ``values`` in ``column`` (unique)."""
+        connection = self.session.connection()
+        if self.postgres:
+            # One index probe per value: without statistics (an import is one transaction)
+            # PostgreSQL expects most values to be there, and scans the whole table for the
+            # first, every batch, when none is.
+            sql = (
+                "SELECT t.id FROM unnest(%s::text[]) AS v(value) CROSS JOIN LATERAL "
+                f'(SELECT id FROM "{table.name}" WHERE "{column}" = v.value LIMIT 1) AS t '
+                "LIMIT 1"
+            )
+            return connection.exec_driver_sql(sql, (list(values),)).first() is not None
+        for chunk in _chunks(values):
+            stmt = sa.select(table.c.id).where(table.c[column].in_(chunk)).limit(1)
+            if connection.execute(stmt).first():
                 return True
         return False
 
@@ -264,11 +307,11 @@ class Loader:
         names = [r for r in wanted if isinstance(r, str)]
         ids = [r for r in wanted if isinstance(r, int)]
         for chunk in _chunks(names):
-            stmt = sa.select(model.id, natural, model.deleted_at).where(natural.in_(chunk))
+            stmt = sa.select(model.id, natural, model.deleted_at).where(self._among(natural, chunk))
             for row in self.session.execute(stmt):
                 known[row[1]] = _Ref(row.id, row.deleted_at is not None)
         for chunk in _chunks(ids):
-            stmt = sa.select(model.id, model.deleted_at).where(model.id.in_(chunk))
+            stmt = sa.select(model.id, model.deleted_at).where(self._among(model.id, chunk))
             for row in self.session.execute(stmt):
                 known[row.id] = _Ref(row.id, row.deleted_at is not None)
         if any(r not in known for r in wanted):
@@ -317,10 +360,8 @@ class Loader:
                 if record.duplicate_of == record.key:
                     raise _Fallback("a document that copies itself")
                 self._check_born("document", record.duplicate_of, number)
-                original = self.refs["document"][record.duplicate_of]
-                if original.id is None:  # made earlier in this batch
-                    prepared.pending_original[len(rows)] = original.pending
-                row["duplicate_of_id"] = original
+                # The original's _Ref: made earlier in this batch, its id is drawn on write.
+                row["duplicate_of_id"] = self.refs["document"][record.duplicate_of]
                 row["duplicate_similarity"] = record.duplicate_similarity
             row["sha256"] = digest
             self._stamp(row, now)
@@ -339,20 +380,21 @@ class Loader:
         self._near_duplicates(prepared, rows[first:], first)
 
     def _taken(self, urls: list[str]) -> bool:
-        for chunk in _chunks(urls):
-            stmt = sa.select(Document.id).where(Document.url.in_(chunk)).limit(1)
-            if self.session.execute(stmt).first():
-                return True
-        return False
+        return self._any(_table(Document), "url", urls)
 
-    def _near_duplicates(self, prepared: _Prepared, rows: list[dict[str, Any]], first: int) -> None:
-        """Fingerprint each new document and link it to the original it copies, as
-        ``documents.store_new`` does one at a time: candidates share an LSH bucket, are
-        live and fingerprinted, the first 50 by id; stored ones come before this batch's."""
+    def _near_duplicates(
+        self,
+        prepared: _Prepared,
+        rows: list[dict[str, Any]],
+        first: int,
+    ) -> None:
+        """Fingerprint each new document and link it to the original it
+        copies, as ``documents.store_new`` does one at a time: candidates share an LSH
+        bucket, are live and fingerprinted, the first 50 by id; stored ones come before
+        this batch's."""
         prints: list[Fingerprint | None] = []
         for row in rows:
-            text = row["plain_text"] if row["plain_text"] is not None else row["raw_text"]
-            found = fingerprint(row["clean_text"] or text)
+            found = fingerprint(_fingerprinted(row["raw_text"], row))
             prints.append(found)
             if found is not None:
                 row["minhash"] = list(found.signature)
@@ -398,48 +440,53 @@ class Loader:
                     if doc < offset:
                         row["duplicate_of_id"] = doc
                     else:
-                        prepared.pending_original[first + at] = first + doc - offset
                         row["duplicate_of_id"] = _Ref(None, False, pending=first + doc - offset)
 
     def _stored_buckets(self, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
         """Live, fingerprinted stored documents per (band, bucket) of ``wanted``: the first
-        50 by id of each bucket, which hold the first 50 of any union of buckets."""
+        50 by id of each bucket, which hold the first 50 of any union of buckets.
+
+        The bucket rows are found first through the (band, bucket) index, then joined to
+        their documents (a materialised CTE: without statistics, which an import in one
+        transaction does not have, PostgreSQL would otherwise scan every document and
+        probe its bands, once per batch). Plain SQL: the pairs are two arrays on
+        PostgreSQL, a VALUES list on SQLite, both far cheaper to send than a tuple IN."""
         found: dict[tuple[int, int], list[int]] = defaultdict(list)
-        if not wanted:
-            return found
-        pairs = set(wanted)
-        buckets = sorted({bucket for _, bucket in pairs})
-        for chunk in _chunks(buckets):
-            rank = (
-                sa.func.row_number()
-                .over(
-                    partition_by=(DocumentBand.band, DocumentBand.bucket),
-                    order_by=DocumentBand.document_id,
+        pairs = sorted(set(wanted))
+        connection = self.session.connection()
+        for at in range(0, len(pairs), _CHUNK // 2):  # two parameters per pair
+            chunk = pairs[at : at + _CHUNK // 2]
+            if self.postgres:
+                hits = (
+                    "SELECT b.document_id, b.band, b.bucket FROM document_bands b "
+                    "JOIN unnest(%s::integer[], %s::bigint[]) AS w(band, bucket) "
+                    "ON b.band = w.band AND b.bucket = w.bucket"
                 )
-                .label("rank")
-            )
-            ranked = (
-                sa.select(DocumentBand.document_id, DocumentBand.band, DocumentBand.bucket, rank)
-                .join(Document, Document.id == DocumentBand.document_id)
-                .where(
-                    DocumentBand.bucket.in_(chunk),
-                    Document.deleted_at.is_(None),
-                    Document.minhash.is_not(None),
+                params: tuple[Any, ...] = ([p[0] for p in chunk], [p[1] for p in chunk])
+            else:
+                values = ", ".join(["(?, ?)"] * len(chunk))
+                hits = (
+                    "SELECT document_id, band, bucket FROM document_bands "
+                    f"WHERE (band, bucket) IN (VALUES {values})"
                 )
-                .subquery()
+                params = tuple(v for p in chunk for v in p)
+            sql = (
+                f"WITH hits AS MATERIALIZED ({hits}) "
+                "SELECT document_id, band, bucket FROM ("
+                " SELECT h.document_id, h.band, h.bucket, row_number() OVER"
+                "  (PARTITION BY h.band, h.bucket ORDER BY h.document_id) AS rank"
+                " FROM hits h JOIN documents d ON d.id = h.document_id"
+                " WHERE d.deleted_at IS NULL AND d.minhash IS NOT NULL"
+                f") AS ranked WHERE rank <= {_CANDIDATES}"
             )
-            stmt = sa.select(ranked.c.document_id, ranked.c.band, ranked.c.bucket).where(
-                ranked.c.rank <= _CANDIDATES
-            )
-            for row in self.session.execute(stmt):
-                if (row.band, row.bucket) in pairs:
-                    found[(row.band, row.bucket)].append(row.document_id)
+            for document_id, band, bucket in connection.exec_driver_sql(sql, params):
+                found[(band, bucket)].append(document_id)
         return found
 
     def _signatures(self, ids: set[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
         for chunk in _chunks(sorted(ids)):
-            stmt = sa.select(Document.id, Document.minhash).where(Document.id.in_(chunk))
+            stmt = sa.select(Document.id, Document.minhash).where(self._among(Document.id, chunk))
             found.update((row.id, list(row.minhash)) for row in self.session.execute(stmt))
         return found
 
@@ -452,7 +499,9 @@ class Loader:
         for chunk in _chunks(wanted):
             names = [r for r in chunk if isinstance(r, str)]
             ids = [r for r in chunk if isinstance(r, int)]
-            stmt = sa.select(*cols).where(sa.or_(Claim.slug.in_(names), Claim.id.in_(ids)))
+            stmt = sa.select(*cols).where(
+                sa.or_(self._among(Claim.slug, names), self._among(Claim.id, ids))
+            )
             for row in self.session.execute(stmt):
                 info = _ClaimInfo(
                     row.id, row.value_type, row.tolerance, dict(row.vague_terms),
@@ -472,7 +521,9 @@ class Loader:
         for chunk in _chunks(wanted):
             names = [r for r in chunk if isinstance(r, str)]
             ids = [r for r in chunk if isinstance(r, int)]
-            stmt = sa.select(*cols).where(sa.or_(Document.key.in_(names), Document.id.in_(ids)))
+            stmt = sa.select(*cols).where(
+                sa.or_(self._among(Document.key, names), self._among(Document.id, ids))
+            )
             for row in self.session.execute(stmt):
                 text = _DocText(
                     row.id,
@@ -560,17 +611,16 @@ class Loader:
             rows = prepared.rows.get(label)
             if not rows:
                 continue
-            if label == "document":
-                for at in prepared.pending_original:
-                    rows[at]["duplicate_of_id"] = None  # set once the original has its id
-            for row in rows:
+            table = _table(_MODELS[label])
+            made = ids[label] = self._allocate(table, len(rows))
+            for row, new_id in zip(rows, made, strict=True):
+                row["id"] = new_id
                 for name, value in row.items():
-                    if isinstance(value, _Ref):
+                    if isinstance(value, _Ref):  # a copy's original may be of this batch
                         row[name] = self._id_of(value, name, ids)
-            made = self._insert(_table(_MODELS[label]), rows, with_ids=True)
-            ids[label] = made
+            self._insert(table, rows)
             if label == "document":
-                self._finish_documents(prepared, rows, made)
+                self._finish_documents(rows, made)
             self._after_insert(label, rows, prepared)
             self._revisions(label, rows, prepared)
             created[label] = len(rows)
@@ -585,23 +635,7 @@ class Loader:
             return ref.id
         return ids[label][ref.pending]
 
-    def _finish_documents(
-        self, prepared: _Prepared, rows: list[dict[str, Any]], made: list[int]
-    ) -> None:
-        links = [
-            {"doc_id": made[at], "original": made[original]}
-            for at, original in prepared.pending_original.items()
-        ]
-        for at, original in prepared.pending_original.items():
-            rows[at]["duplicate_of_id"] = made[original]
-        if links:
-            table = Document.__table__
-            stmt = (
-                sa.update(table)  # type: ignore[arg-type]
-                .where(table.c.id == sa.bindparam("doc_id"))
-                .values(duplicate_of_id=sa.bindparam("original"))
-            )
-            self.session.execute(stmt, links)
+    def _finish_documents(self, rows: list[dict[str, Any]], made: list[int]) -> None:
         for row, ref in zip(rows, made, strict=True):
             self.refs["document"][row["key"]] = _Ref(ref, False)
             text = self.texts.get(row["key"])
@@ -650,46 +684,62 @@ class Loader:
         return ref.id if ref.id is not None else self.ids["source"][ref.pending]
 
     def _revisions(self, label: str, rows: list[dict[str, Any]], prepared: _Prepared) -> None:
+        """One CREATE revision per row, its snapshot as ``revisions.snapshot`` takes it,
+        dumped to JSON text here once (the column's own conversion is skipped)."""
         columns = self.columns[label]
+        dated = self.dated[label]
         extra = "tags" if label == "claim" else "via" if label == "assertion" else None
+        plain: dict[date, str] = {}  # the batch's few distinct times and dates, converted once
+        dumps = json.dumps
         history = []
         for row in rows:
             after = {name: row[name] for name in columns}
-            for name, value in after.items():
-                if isinstance(value, date):  # datetimes too: as revisions.snapshot writes them
-                    after[name] = _plain(value)
+            for name in dated:  # datetimes too: as revisions.snapshot writes them
+                value = after[name]
+                if value is not None:
+                    text = plain.get(value)
+                    if text is None:
+                        text = plain[value] = _plain(value)
+                    after[name] = text
             if extra is not None:
                 after[extra] = row[extra]
             history.append(
                 {
                     "entity_type": label, "entity_id": row["id"],
-                    "action": RevisionAction.CREATE, "actor": self.actor,
-                    "at": row["created_at"], "before": None, "after": after,
+                    "action": RevisionAction.CREATE.value, "actor": self.actor,
+                    "at": row["created_at"], "before": _JSON_NULL_TEXT, "after": dumps(after),
                 }
             )  # fmt: skip
-        self._insert(_table(Revision), history)
+        self._insert(_table(Revision), history, dumped=("before", "after"))
 
     # ---- the inserts: executemany on SQLite, COPY on PostgreSQL -------------------------
 
-    def _insert(
-        self, table: sa.Table, rows: list[dict[str, Any]], *, with_ids: bool = False
-    ) -> list[int]:
-        """Insert ``rows`` (every column but an id the database assigns) below the ORM and
-        SQLAlchemy's per-value processing, converting values as the column types would.
-        With ``with_ids`` each row gets its new ``id``; returns the ids."""
-        names = [c.name for c in table.columns if c.name in rows[0]]
+    def _allocate(self, table: sa.Table, count: int) -> list[int]:
+        """Ids for ``count`` new rows of ``table``, drawn before they are inserted (so a
+        row may refer to another of its batch: a copy to its original)."""
         connection = self.session.connection()
-        postgres = connection.dialect.name == "postgresql"
-        ids: list[int] = []
-        if with_ids and postgres:
+        if self.postgres:
             seq = sa.text(
                 "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
             )
-            ids = list(connection.execute(seq, {"t": table.name, "n": len(rows)}).scalars())
-            for row, new_id in zip(rows, ids, strict=True):
-                row["id"] = new_id
-            names = ["id", *names]
-        convert = [_converter(table.c[name].type, postgres) for name in names]
+            return list(connection.execute(seq, {"t": table.name, "n": count}).scalars())
+        # The ids SQLite would give: max(id) + 1 onwards (no AUTOINCREMENT), which stay free
+        # as this transaction holds the write lock.
+        last = connection.execute(sa.select(sa.func.max(table.c.id))).scalar_one() or 0
+        return list(range(last + 1, last + count + 1))
+
+    def _insert(
+        self, table: sa.Table, rows: list[dict[str, Any]], *, dumped: tuple[str, ...] = ()
+    ) -> None:
+        """Insert ``rows`` (their keys are the columns) below the ORM and SQLAlchemy's
+        per-value processing, converting values as the column types would (but the JSON
+        columns of ``dumped``, which hold JSON text already)."""
+        names = [c.name for c in table.columns if c.name in rows[0]]
+        connection = self.session.connection()
+        postgres = self.postgres
+        convert = [
+            None if name in dumped else _converter(table.c[name].type, postgres) for name in names
+        ]
         # Revision(before=None) is stored as JSON null, as the ORM does with a None it is
         # given; other columns left None are SQL NULL (a document without a fingerprint).
         nulls = [(table.name, name) in _JSON_NULL for name in names]
@@ -698,7 +748,9 @@ class Loader:
         if len(names) == 1:
             values = [(row[names[0]],) for row in rows]
         changing = [
-            (at, f, null) for at, (f, null) in enumerate(zip(convert, nulls, strict=True)) if f
+            (at, _memo(f) if f in _PURE else f, null)
+            for at, (f, null) in enumerate(zip(convert, nulls, strict=True))
+            if f
         ]
         if changing:
             for index, value in enumerate(values):
@@ -713,19 +765,11 @@ class Loader:
             with cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
                 for value in values:
                     copy.write_row(value)
-            return ids
+            return
         marks = ", ".join("?" * len(names))
         connection.exec_driver_sql(
             f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values
         )
-        if with_ids:
-            # SQLite gives each new row max(id) + 1: one executemany in this transaction
-            # (which holds the write lock) gets consecutive ids, the last one the largest.
-            last = connection.execute(sa.select(sa.func.max(table.c.id))).scalar_one()
-            ids = list(range(last - len(rows) + 1, last + 1))
-            for row, new_id in zip(rows, ids, strict=True):
-                row["id"] = new_id
-        return ids
 
 
 def _table(model: type[Any]) -> sa.Table:
@@ -737,6 +781,19 @@ def _sqlite_time(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(sep=" ", timespec="microseconds")
+
+
+def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` remembering its results (a batch repeats its times and dates)."""
+    done: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        found = done.get(value)
+        if found is None:
+            found = done[value] = convert(value)
+        return found
+
+    return converted
 
 
 def _enum_value(value: Any) -> Any:
@@ -760,6 +817,9 @@ def _converter(kind: Any, postgres: bool) -> Callable[[Any], Any] | None:
     if isinstance(kind, sa.Date):
         return date.isoformat
     return None
+
+
+_PURE: set[Callable[[Any], Any]] = {_sqlite_time, date.isoformat}  # worth remembering
 
 
 def import_records(
@@ -792,15 +852,34 @@ def import_records(
             batch.clear()
             keys.clear()
 
-    for number, record in records:
-        key = (record.type, getattr(record, _NATURAL[record.type]))
-        if key in keys:  # the same record twice: the second updates the first
-            flush()
-        batch.append((number, record))
-        keys.add(key)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+    with _page_cache(session):
+        for number, record in records:
+            key = (record.type, getattr(record, _NATURAL[record.type]))
+            if key in keys:  # the same record twice: the second updates the first
+                flush()
+            batch.append((number, record))
+            keys.add(key)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+
+
+@contextmanager
+def _page_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a page cache of _SQLITE_CACHE_KIB for the import (the default, 2 MB,
+    makes a large transaction spill its pages to the WAL and read them back), set back
+    after. PostgreSQL's buffers are the server's."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    pages = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with suppress(*_DATABASE_ERRORS):
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(pages or 0)}")
 
 
 __all__ = ["BATCH", "Loader", "import_records"]
