@@ -354,9 +354,7 @@ class ClaimConflict(Base):
     conflicts in SQL, most severe first. ``body`` is the API's JSON of the conflict."""
 
     __tablename__ = "claim_conflicts"
-    __table_args__ = (
-        sa.Index("ix_claim_conflicts_order", "sort_key", "claim_id", "a_id", "b_id"),
-    )
+    __table_args__ = (sa.Index("ix_claim_conflicts_order", "sort_key", "claim_id", "a_id", "b_id"),)
 
     claim_id: Mapped[int] = mapped_column(
         sa.ForeignKey("claim_assessments.claim_id", ondelete="CASCADE"), primary_key=True

@@ -1,4 +1,5 @@
-"""Keyset pagination by id: stable under concurrent inserts, cheap on a million rows."""
+"""Keyset pagination (by id, or by a compound ordering key): stable under concurrent
+inserts, cheap on a million rows. Cursors are opaque base64 JSON."""
 
 from __future__ import annotations
 
@@ -6,30 +7,43 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidInput
 
-T = TypeVar("T")
-
 
 def encode_cursor(last_id: int) -> str:
-    raw = json.dumps({"after": last_id}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _encode({"after": last_id})
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        after = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise InvalidInput("the cursor is not one this API gave out", field="cursor") from exc
+    raw = decode_raw(cursor)
+    after = raw.get("after") if isinstance(raw, dict) else None
     if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**31:
         raise InvalidInput("the cursor is not one this API gave out", field="cursor")
     return after
+
+
+def encode_keyset(values: Sequence[int | float]) -> str:
+    """A cursor after the row whose ordering key is ``values`` (a compound keyset)."""
+    return _encode(list(values))
+
+
+def decode_raw(cursor: str) -> Any:
+    """A cursor's JSON value; the caller checks its shape."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("the cursor is not one this API gave out", field="cursor") from exc
+
+
+def _encode(value: Any) -> str:
+    raw = json.dumps(value, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def page(
@@ -43,11 +57,3 @@ def page(
         rows = rows[:limit]
         return rows, encode_cursor(rows[-1].id)
     return rows, None
-
-
-def page_of_list(items: Sequence[T], limit: int, cursor: str | None) -> tuple[list[T], str | None]:
-    """One page of a list computed in memory; the cursor holds the offset."""
-    offset = 0 if cursor is None else decode_cursor(cursor)
-    chunk = list(items[offset : offset + limit])
-    more = offset + limit < len(items)
-    return chunk, encode_cursor(offset + limit) if more else None

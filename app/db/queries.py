@@ -309,55 +309,9 @@ def duplicate_heads(session: Session, document_ids: set[int]) -> dict[int, int]:
     return {doc: outlet[head[doc]] for doc in document_ids if doc in head}
 
 
-def claims_with_assertions(
-    session: Session,
-    *,
-    claim_id: int | None = None,
-    outlet_id: int | None = None,
-    source_id: int | None = None,
-) -> list[int]:
-    """Ids of claims with two or more live, active assertions (those that can conflict),
-    narrowed to claims where the outlet or source has one."""
-    live = sa.and_(Assertion.deleted_at.is_(None), Assertion.status == "active")
-    stmt = (
-        sa.select(Assertion.claim_id)
-        .where(live)
-        .group_by(Assertion.claim_id)
-        .having(sa.func.count() >= 2)
-        .order_by(Assertion.claim_id)
-    )
-    if claim_id is not None:
-        stmt = stmt.where(Assertion.claim_id == claim_id)
-    if outlet_id is not None:
-        stmt = stmt.where(
-            Assertion.claim_id.in_(
-                sa.select(Assertion.claim_id)
-                .join(Document, Document.id == Assertion.document_id)
-                .where(live, Document.outlet_id == outlet_id)
-            )
-        )
-    if source_id is not None:
-        stmt = stmt.where(
-            Assertion.claim_id.in_(
-                sa.select(Assertion.claim_id).where(live, Assertion.source_id == source_id)
-            )
-        )
-    return list(session.scalars(stmt))
-
-
 def load_claims(session: Session, claim_ids: list[int]) -> dict[int, Claim]:
     stmt = sa.select(Claim).where(Claim.id.in_(claim_ids))
     return {c.id: c for c in session.scalars(stmt)}
-
-
-def live_assertions_of_claims(session: Session, claim_ids: list[int]) -> Sequence[Assertion]:
-    stmt = (
-        sa.select(Assertion)
-        .options(*ASSERTION_VIEW)
-        .where(Assertion.claim_id.in_(claim_ids), Assertion.deleted_at.is_(None))
-        .order_by(Assertion.claim_id, Assertion.id)
-    )
-    return session.scalars(stmt).unique().all()
 
 
 def claims_of_outlet(session: Session, outlet_id: int) -> list[int]:

@@ -6,9 +6,6 @@ stale (app/services/assessment_store.py), so reads reflect every write.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +28,7 @@ from app.db.models import (
     StaleClaim,
     StaleDocument,
 )
+from app.db.pagination import decode_raw, encode_keyset
 from app.domain.assessment import Assessment, assess
 from app.domain.compare import agrees, compare
 from app.domain.errors import InvalidInput
@@ -150,26 +148,19 @@ def assess_claim(session: Session, ref: int | str, *, conflict_limit: int) -> As
     )
 
 
-def encode_conflict_cursor(row: Any) -> str:
-    raw = json.dumps([row.sort_key, row.claim_id, row.a_id, row.b_id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_conflict_cursor(cursor: str) -> tuple[float, int, int, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        sort_key, claim_id, a_id, b_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise InvalidInput("the cursor is not one this API gave out", field="cursor") from exc
-    ints = (claim_id, a_id, b_id)
-    if (
-        not isinstance(sort_key, int | float)
-        or isinstance(sort_key, bool)
-        or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 2**31 for i in ints)
-        or not -1 <= sort_key <= 0
+def _conflict_after(cursor: str) -> tuple[float, int, int, int]:
+    """The ordering key a ``/conflicts`` cursor holds: -severity, claim, a, b."""
+    key = decode_raw(cursor)
+    if not (
+        isinstance(key, list)
+        and len(key) == 4
+        and isinstance(key[0], int | float)
+        and not isinstance(key[0], bool)
+        and -1 <= key[0] <= 0
+        and all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 2**31 for i in key[1:])
     ):
         raise InvalidInput("the cursor is not one this API gave out", field="cursor")
-    return float(sort_key), claim_id, a_id, b_id
+    return float(key[0]), key[1], key[2], key[3]
 
 
 def conflicts(
@@ -188,12 +179,12 @@ def conflicts(
     order = (ClaimConflict.sort_key, ClaimConflict.claim_id, ClaimConflict.a_id, ClaimConflict.b_id)
     stmt = _stored_conflicts(claim_id, outlet_id, source_id, min_severity, *order)
     if cursor is not None:
-        stmt = stmt.where(sa.tuple_(*order) > sa.tuple_(*decode_conflict_cursor(cursor)))
+        stmt = stmt.where(sa.tuple_(*order) > sa.tuple_(*_conflict_after(cursor)))
     rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     items = [ConflictOut.model_validate_json(r.body) for r in rows]
-    return items, encode_conflict_cursor(rows[-1]) if more else None
+    return items, encode_keyset(tuple(rows[-1])[1:]) if more else None
 
 
 def _stored_conflicts(

@@ -317,7 +317,3 @@ def _collect(pending: dict[Future[int], int], progress: Ticker) -> int:
 def stale_count(session: Session) -> int:
     """How many claims are marked stale."""
     return session.scalar(sa.select(sa.func.count(sa.distinct(StaleClaim.claim_id)))) or 0
-
-
-def has_stale_documents(session: Session) -> bool:
-    return session.scalar(sa.select(StaleDocument.id).limit(1)) is not None

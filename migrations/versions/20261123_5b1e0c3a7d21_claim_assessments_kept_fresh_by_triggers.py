@@ -66,7 +66,9 @@ _SQLITE_TRIGGERS = [
 def _sqlite_triggers() -> None:
     for name, event, table, statements in _SQLITE_TRIGGERS:
         body = "\n".join(f"  {s};" for s in statements)
-        op.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN\n{body}\nEND")
+        op.execute(
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN\n{body}\nEND"
+        )
 
 
 # PostgreSQL: statement-level triggers over transition tables, so a COPY or an
@@ -83,14 +85,18 @@ _PG_FUNCTIONS = {
     "provenance_stale_claims": f"""
   {_mark_claims("SELECT id FROM new_rows")};""",
     "provenance_stale_sources": f"""
-  {_mark_claims(
-        "SELECT DISTINCT a.claim_id FROM assertions a JOIN new_rows s ON s.id = a.source_id"
-    )};""",
+  {
+        _mark_claims(
+            "SELECT DISTINCT a.claim_id FROM assertions a JOIN new_rows s ON s.id = a.source_id"
+        )
+    };""",
     "provenance_stale_outlets": f"""
-  {_mark_claims(
-        "SELECT DISTINCT a.claim_id FROM assertions a JOIN documents d ON d.id = a.document_id "
-        "JOIN new_rows o ON o.id = d.outlet_id"
-    )};""",
+  {
+        _mark_claims(
+            "SELECT DISTINCT a.claim_id FROM assertions a JOIN documents d ON d.id = a.document_id "
+            "JOIN new_rows o ON o.id = d.outlet_id"
+        )
+    };""",
     "provenance_stale_documents": f"""
   {_mark_documents("SELECT id FROM new_rows")};""",
 }
@@ -148,9 +154,11 @@ def upgrade() -> None:
         sa.Column("id", MarkId, nullable=False),
         sa.Column("claim_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["claim_id"], ["claims.id"], name=op.f("fk_stale_claims_claim_id_claims"),
+            ["claim_id"],
+            ["claims.id"],
+            name=op.f("fk_stale_claims_claim_id_claims"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stale_claims")),
     )
     op.create_index(op.f("ix_stale_claims_claim_id"), "stale_claims", ["claim_id"])

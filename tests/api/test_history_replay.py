@@ -277,24 +277,36 @@ class RandomWrites(RuleBasedStateMachine):
             assert differences(replayed_rows(session), stored_rows(session)) == []
 
 
-def test_replaying_revisions_rebuilds_every_row(
-    engine: Engine, settings: Settings, api_keys: dict[Role, str]
+def run_random_writes(
+    machine: type[RandomWrites],
+    engine: Engine,
+    settings: Settings,
+    api_keys: dict[Role, str],
+    *,
+    examples: int,
 ) -> None:
-    assert "1,000 sappers" in ARTICLE  # the quote every assertion anchors
+    """Run ``machine`` (RandomWrites or a subclass) against a live app on ``engine``."""
     editor = {"Authorization": f"Bearer {api_keys[Role.EDITOR]}"}
     with blocking_client(settings, editor) as api:
-        machine = type(
-            "RandomWritesHere",
-            (RandomWrites,),
+        bound = type(
+            f"{machine.__name__}Here",
+            (machine,),
             {"api": api, "engine": engine,
              "admin": {"Authorization": f"Bearer {api_keys[Role.ADMIN]}"}},
         )  # fmt: skip
         hypothesis.stateful.run_state_machine_as_test(
-            machine,
+            bound,
             settings=hypothesis.settings(
-                max_examples=20, stateful_step_count=15, deadline=None, database=None
+                max_examples=examples, stateful_step_count=15, deadline=None, database=None
             ),
         )
+
+
+def test_replaying_revisions_rebuilds_every_row(
+    engine: Engine, settings: Settings, api_keys: dict[Role, str]
+) -> None:
+    assert "1,000 sappers" in ARTICLE  # the quote every assertion anchors
+    run_random_writes(RandomWrites, engine, settings, api_keys, examples=20)
 
 
 def test_a_revision_keeps_a_time_as_stored_in_utc(

@@ -10,11 +10,11 @@ API code sees. Reads come at random too, so the stores are warm when the writes 
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
 import httpx
-import hypothesis
 import pytest
 import sqlalchemy as sa
 from hypothesis import strategies as st
@@ -28,7 +28,7 @@ from app.domain.vocabulary import Role
 from app.services import assessment_store as store
 from app.services import exports
 from tests import builders
-from tests.api.test_history_replay import RandomWrites, _ref, blocking_client
+from tests.api.test_history_replay import RandomWrites, _ref, run_random_writes
 
 
 def fresh_assessments(engine: Engine) -> dict[int, Any]:
@@ -126,20 +126,7 @@ class StoredAssessmentsStayTrue(RandomWrites):
 def test_stored_assessments_equal_fresh_ones_after_any_writes(
     engine: Engine, settings: Settings, api_keys: dict[Role, str]
 ) -> None:
-    editor = {"Authorization": f"Bearer {api_keys[Role.EDITOR]}"}
-    with blocking_client(settings, editor) as api:
-        machine = type(
-            "StoredAssessmentsHere",
-            (StoredAssessmentsStayTrue,),
-            {"api": api, "engine": engine,
-             "admin": {"Authorization": f"Bearer {api_keys[Role.ADMIN]}"}},
-        )  # fmt: skip
-        hypothesis.stateful.run_state_machine_as_test(
-            machine,
-            settings=hypothesis.settings(
-                max_examples=15, stateful_step_count=15, deadline=None, database=None
-            ),
-        )
+    run_random_writes(StoredAssessmentsStayTrue, engine, settings, api_keys, examples=15)
 
 
 def _marks(engine: Engine, claim_id: int) -> list[int]:
@@ -221,3 +208,17 @@ def test_worker_processes_store_what_one_process_computes(seeded, engine, monkey
         rows = session.execute(sa.select(ClaimAssessment.claim_id, ClaimAssessment.body))
         stored = {claim_id: body for claim_id, body in rows}
     assert stored == expected
+
+
+@pytest.mark.anyio
+async def test_a_cursor_the_conflicts_list_did_not_give_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    other_list = (await client.get("/outlets?limit=1")).json()["next_cursor"] or "eyJhZnRlciI6MX0"
+    shapes = [b"[1,2,3]", b'[-0.5,1,2,"x"]', b"[0.5,1,2,3]", b"[true,1,2,3]", b"{}"]
+    forged = [base64.urlsafe_b64encode(s).decode().rstrip("=") for s in shapes]
+    for cursor in ["not base64 at all!", other_list, *forged]:
+        response = await client.get("/conflicts", params={"cursor": cursor})
+        assert response.status_code in {400, 422}, (cursor, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "cursor" in response.text
