@@ -179,11 +179,22 @@ def _pairs_most_severe_first(
     decreasing gap severity: a heap merges, for every interval, the intervals that end
     below it from the lowest up. O((n + k) log n) for the first k pairs.
     (``figures``: the asserted figures of ``facts``; ``ranked``: of ``figures``.)"""
+    for a, b, _ in _rated_pairs_most_severe_first(facts, value_type, figures, ranked):
+        yield a, b
+
+
+def _rated_pairs_most_severe_first(
+    facts: Sequence[Facts], value_type: ValueType, figures: Sequence[Facts], ranked: _Ranked
+) -> Iterator[tuple[Facts, Facts, float | None]]:
+    """``_pairs_most_severe_first`` with each interval pair's negated ``pair_severity``
+    (None for denial and text pairs): the heap's key, which ``app.domain.incremental``
+    keeps to merge a new assertion's pairs into this order."""
     for denial in (f for f in facts if f.stance is Stance.DENIES):
         for figure in figures:
-            yield denial, figure
+            yield denial, figure, None
     texts = [f for f in figures if f.text is not None]
-    yield from combinations(texts, 2)
+    for a, b in combinations(texts, 2):
+        yield a, b, None
     ranged = ranked.ranged
     by_end = ranked.by_end.tolist()
     ends = ranked.sorted_ends.tolist()
@@ -203,12 +214,12 @@ def _pairs_most_severe_first(
     k, firsts = 0, len(first_u)
     while k < firsts or heap:
         if k < firsts and (not heap or (first_key[k], first_id[k], first_u[k], 0) < heap[0]):
-            u, j = first_u[k], 0
+            negated, u, j = first_key[k], first_u[k], 0
             k += 1
         else:
-            _, _, u, j = heapq.heappop(heap)
+            negated, _, u, j = heapq.heappop(heap)
         upper = ranged[u]
-        yield ranged[by_end[j]], upper
+        yield ranged[by_end[j]], upper, negated
         if j + 1 < len(ends) and ends[j + 1] < starts[u]:
             pair = pair_severity(ranged[by_end[j + 1]], upper, value_type)
             heapq.heappush(heap, (-pair, upper.id, u, j + 1))
@@ -231,7 +242,8 @@ def claim_conflicts(
         found = find_conflicts(facts, behavior, value_type)
         return ConflictList(tuple(found), len(found), True)
     kept: list[Conflict] = []
-    for examined, (a, b) in enumerate(_pairs_most_severe_first(facts, value_type, figures, ranked)):
+    pairs = _rated_pairs_most_severe_first(facts, value_type, figures, ranked)
+    for examined, (a, b, _) in enumerate(pairs):
         if len(kept) >= KEPT_CONFLICTS or examined >= _EXAMINED_PAIRS:
             break
         if (conflict := compare(a, b, behavior, value_type)) is not None:

@@ -214,7 +214,7 @@ def agreement_groups(facts: Sequence[Facts], *, limit: int = 50) -> list[Consens
         # a quarter or more has left, sweep the arrays of those alone (same answer, shorter).
         coverage = Coverage(remaining)
         active = np.ones(len(remaining), dtype=bool)
-        unique_ids = len(np.unique(coverage.ids)) == len(coverage.ids)
+        unique_ids = coverage.ids_ascending or len(np.unique(coverage.ids)) == len(coverage.ids)
         while len(groups) < limit and (found := _interval_group(coverage, active)):
             group_, covered = found
             groups.append(group_)

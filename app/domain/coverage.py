@@ -16,13 +16,37 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from app.domain.compare import Facts
 from app.domain.intervals import Position
+
+
+class CoverageColumns(NamedTuple):
+    """A coverage's per-figure arrays (``Coverage`` attributes of the same names)."""
+
+    ids: npt.NDArray[np.int64]
+    low: npt.NDArray[np.float64]
+    low_flag: npt.NDArray[np.int8]
+    high: npt.NDArray[np.float64]
+    high_flag: npt.NDArray[np.int8]
+    voice: npt.NDArray[np.int64]  # codes into voices
+    voices: list[str]
+    outlet: npt.NDArray[np.int64]  # codes into outlets
+    outlets: npt.NDArray[np.int64]
+
+
+class EventColumns(NamedTuple):
+    """The interval ends sorted by (value, flag, kind), ties by owner: ``lexsort``'s order."""
+
+    value: npt.NDArray[np.float64]
+    flag: npt.NDArray[np.int8]
+    kind: npt.NDArray[np.int8]  # 0 start, 1 end
+    owner: npt.NDArray[np.intp]  # the figure's index
+
 
 # Past this many positions within rounding of the top weight, weigh them all exactly at once.
 NEAR_TOP_LIMIT = 32
@@ -70,15 +94,46 @@ class Coverage:
         other._sort_events()
         return other
 
+    @classmethod
+    def from_columns(
+        cls,
+        figures: list[Facts],
+        columns: CoverageColumns,
+        events: EventColumns | None = None,
+    ) -> Coverage:
+        """The coverage of ``figures`` from their columns, as ``Coverage(figures)`` builds
+        them (``voices``: sorted; ``outlets``: ascending), without reading 10,000 Facts
+        again; ``events``, when given, in the order ``_sort_events`` would sort them."""
+        other = object.__new__(cls)
+        other.figures = figures
+        other.ids, other.low, other.low_flag = columns.ids, columns.low, columns.low_flag
+        other.high, other.high_flag = columns.high, columns.high_flag
+        other.voice, other.voices = columns.voice, columns.voices
+        other.outlet, other.outlets = columns.outlet, columns.outlets
+        other.ids_ascending = bool(np.all(other.ids[1:] > other.ids[:-1]))
+        if events is None:
+            other._sort_events()
+        else:
+            other._set_events(events)
+        return other
+
+    def events(self) -> EventColumns:
+        """The sorted events, for ``from_columns`` of a patched copy."""
+        return EventColumns(self.event_value, self.event_flag, self.event_kind, self.event_owner)
+
     def _sort_events(self) -> None:
         n = len(self.ids)
         value = np.concatenate([self.low, self.high])
         flag = np.concatenate([self.low_flag, self.high_flag])
         kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # starts first
         order = np.lexsort((kind, flag, value))
-        self.event_value, self.event_flag = value[order], flag[order]
-        self.event_kind = kind[order]
-        self.event_owner = np.concatenate([np.arange(n), np.arange(n)])[order]
+        owner = np.concatenate([np.arange(n), np.arange(n)])[order]
+        self._set_events(EventColumns(value[order], flag[order], kind[order], owner))
+
+    def _set_events(self, events: EventColumns) -> None:
+        n = len(self.ids)
+        self.event_value, self.event_flag = events.value, events.flag
+        self.event_kind, self.event_owner = events.kind, events.owner
         self.event_sign = np.where(self.event_kind == 0, 1.0, -1.0)
         self.event_step = np.where(self.event_kind == 0, 1, -1).astype(np.int64)
         # Events at one position and of one kind count together: the last index of each run.
