@@ -45,6 +45,19 @@ class Settings(BaseSettings):
         description="Refuse (428) a change to an existing row (PATCH, DELETE, restore, "
         "retract, purge) sent without If-Match naming the ETag it was read at",
     )
+    assessment_memory: int = Field(
+        default=50_000,
+        ge=0,
+        description="Assertions of large claims whose evidence and assessment the server "
+        "keeps in memory, so a write to one is reassessed from the changed assertions alone "
+        "(~3 KB each: 50,000 is ~150 MB); 0: none",
+    )
+    assessment_memory_from: int = Field(
+        default=2_000,
+        ge=1,
+        description="Only claims with at least this many assertions are kept in memory "
+        "(smaller ones are computed in full faster than they are patched)",
+    )
     max_body_bytes: int = Field(
         default=10 * 1024 * 1024,
         ge=1,

@@ -23,6 +23,7 @@ from app.api.routes import (
 )
 from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_session_factory
+from app.services import claim_state
 from app.web import routes as web
 
 DESCRIPTION = """
@@ -70,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    claim_state.enable(
+        engine, capacity=settings.assessment_memory, smallest=settings.assessment_memory_from
+    )
     errors.install(app)
     edge.install(app, settings)  # before middleware: its request id and log see the 413
     middleware.install(app, settings)

@@ -133,6 +133,15 @@ _LIVE_ROWS = (
     )
     .order_by(Assertion.claim_id, Assertion.id)
 )
+_LIVE_BY_ID = (
+    sa.select(*_COLUMNS)
+    .join(Document, Document.id == Assertion.document_id)
+    .where(
+        Assertion.id.in_(sa.bindparam("ids", expanding=True)),
+        Assertion.deleted_at.is_(None),
+    )
+    .order_by(Assertion.id)
+)
 _OUTLETS = sa.select(Outlet.id, Outlet.slug, Outlet.name, Outlet.kind).where(
     Outlet.id.in_(sa.bindparam("ids", expanding=True))
 )
@@ -176,9 +185,25 @@ def _by_id(connection: Connection, stmt: sa.Executable, ids: set[int]) -> dict[i
 def live_assertion_rows(session: Session, claim_ids: Sequence[int]) -> list[AssertionBrief]:
     """The live (not deleted) assertions of ``claim_ids``, by claim then id."""
     connection = session.connection()
-    dialect = connection.dialect
     # Through the Connection: plain rows, without the ORM's result machinery.
-    rows = connection.execute(_LIVE_ROWS, {"claim_ids": list(claim_ids)}).all()
+    return _briefs(connection, connection.execute(_LIVE_ROWS, {"claim_ids": list(claim_ids)}).all())
+
+
+@gc_paused()
+def live_assertion_rows_by_id(session: Session, ids: Sequence[int]) -> list[AssertionBrief]:
+    """The live (not deleted) assertions among ``ids``, whatever their claim, by id: the
+    few changed rows of a claim whose other rows are already known."""
+    connection = session.connection()
+    found: list[AssertionBrief] = []
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        found += _briefs(connection, connection.execute(_LIVE_BY_ID, {"ids": chunk}).all())
+    return found
+
+
+def _briefs(connection: Connection, rows: Sequence[Any]) -> list[AssertionBrief]:
+    dialect = connection.dialect
     if not rows:
         return []
     outlet_rows = _by_id(connection, _OUTLETS, {r.outlet_id for r in rows})

@@ -318,6 +318,9 @@ class StaleClaim(Base):
     claim_id: Mapped[int] = mapped_column(
         sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True
     )
+    # The assertion inserted, changed or deleted (migration a77aae3eff73); None: anything
+    # about the claim may have changed (its own row, a source, an outlet, a document).
+    assertion_id: Mapped[int | None]
 
 
 class StaleDocument(Base):
@@ -347,6 +350,9 @@ class ClaimAssessment(Base):
     rules: Mapped[str] = mapped_column(sa.String(64))
     conflict_count: Mapped[int]  # rows in claim_conflicts: none to read when 0
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Names this computation: a process holding the claim's evidence as of it in memory
+    # (app/services/claim_state.py) patches that with the marked assertions only.
+    token: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class ClaimConflict(Base):

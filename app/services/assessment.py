@@ -36,6 +36,7 @@ from app.schemas.assessment import AssessmentOut, ClaimRecordOut, ConflictOut, O
 from app.schemas.views import OutletRef
 from app.services import assessment_store as store
 from app.services import assessment_views as views
+from app.services import claim_state
 from app.services.evidence import Evidence, evidence
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,8 @@ def assessment_json(
         find(session, Claim, ref)
         raise AssertionError("find() raises for a claim the query above does not find")
     marks = store.read_marks(session, [claim_id])  # before the rows: see store.store()
-    (computed,) = store.compute(session, [claim_id])
+    states = claim_state.states_for(_engine(session))
+    (computed,) = store.compute(session, [claim_id], marks=marks, states=states)
     keep = partial(_store, _engine(session), computed, marks)
     if defer is not None:
         defer.append(keep)
@@ -134,7 +136,7 @@ def assessment_json(
     return computed.json(conflict_limit)
 
 
-def _store(engine: Engine, computed: store.Computed, marks: dict[int, list[int]]) -> None:
+def _store(engine: Engine, computed: store.Computed, marks: dict[int, store.Marks]) -> None:
     try:
         store.store(engine, [computed], marks)
     except (OperationalError, IntegrityError) as exc:
@@ -175,7 +177,10 @@ def conflicts(
 ) -> tuple[list[ConflictOut], str | None]:
     """Every conflicting pair across live claims, most severe first (then by claim and
     assertion ids): stale claims are assessed first, then the stored pairs are paged."""
-    store.refresh(_engine(session), None if claim_id is None else [claim_id])
+    engine = _engine(session)
+    store.refresh(
+        engine, None if claim_id is None else [claim_id], states=claim_state.states_for(engine)
+    )
     order = (ClaimConflict.sort_key, ClaimConflict.claim_id, ClaimConflict.a_id, ClaimConflict.b_id)
     stmt = _stored_conflicts(claim_id, outlet_id, source_id, min_severity, *order)
     if cursor is not None:
@@ -225,7 +230,10 @@ def conflicts_by_claim(
     """Every conflict the filters select, claim by claim (by claim id), most severe first
     within a claim; read ``batch`` rows at a time, each batch in its own session."""
     with factory() as session:
-        store.refresh(_engine(session), None if claim_id is None else [claim_id])
+        engine = _engine(session)
+    store.refresh(
+        engine, None if claim_id is None else [claim_id], states=claim_state.states_for(engine)
+    )
     order = (ClaimConflict.claim_id, ClaimConflict.sort_key, ClaimConflict.a_id, ClaimConflict.b_id)
     after: tuple[Any, ...] | None = None
     while True:

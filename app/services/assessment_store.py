@@ -16,20 +16,23 @@ from __future__ import annotations
 import hashlib
 import importlib
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.db import queries
 from app.db.engine import make_engine
 from app.db.evidence_rows import AssertionBrief, gc_paused, live_assertion_rows
 from app.db.models import (
     Assertion,
+    Claim,
     ClaimAssessment,
     ClaimConflict,
     Document,
@@ -37,9 +40,12 @@ from app.db.models import (
     StaleDocument,
 )
 from app.domain.assessment import assess
+from app.domain.compare import Conflict
 from app.progress import QUIET, Ticker
 from app.services import assessment_views as views
-from app.services.evidence import evidence
+from app.services.claim_state import ClaimState, ClaimStates, new_token
+from app.services.conflict_rows import conflict_row
+from app.services.evidence import Evidence, evidence
 
 # Where a stored body takes its conflicts back (the top-level key occurs once: a string
 # holding these characters is escaped in JSON).
@@ -86,11 +92,13 @@ def check_rules(engine: Engine) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Computed:
-    """A claim's assessment as stored: the body without conflicts, and the conflicts."""
+    """A claim's assessment as stored: the body without conflicts, the conflicts, and the
+    token naming this computation."""
 
     claim_id: int
     body: str
     conflicts: list[dict[str, object]]
+    token: str
 
     def json(self, conflict_limit: int) -> str:
         return with_conflicts(self.body, [str(c["body"]) for c in self.conflicts[:conflict_limit]])
@@ -100,13 +108,107 @@ def with_conflicts(body: str, conflicts: Sequence[str]) -> str:
     return body.replace(CONFLICTS_SLOT, '"conflicts":[' + ",".join(conflicts) + "]", 1)
 
 
-def compute(session: Session, claim_ids: Sequence[int]) -> list[Computed]:
-    """The assessments of ``claim_ids`` from the rows, as they are stored."""
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """A claim's stale marks as read before computing it: (mark id, assertion id) pairs,
+    the assertion None when the mark names none (anything may have changed); with the
+    token of its stored assessment and its creation time, read in the same statement."""
+
+    pairs: list[tuple[int, int | None]]
+    token: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def ids(self) -> list[int]:
+        return [mark for mark, _ in self.pairs]
+
+
+def compute(
+    session: Session,
+    claim_ids: Sequence[int],
+    *,
+    marks: dict[int, Marks] | None = None,
+    states: ClaimStates | None = None,
+) -> list[Computed]:
+    """The assessments of ``claim_ids`` from the rows, as they are stored.
+
+    With ``states`` (and the ``marks`` read before calling), a large claim held there is
+    brought up to date from its marked assertions alone when that is exact (see
+    app/services/claim_state.py), and a large claim computed in full is held there."""
     with gc_paused():  # many small objects, no cycles: the cyclic collector only costs
-        return _compute(session, claim_ids)
+        if states is None or marks is None:
+            return _compute(session, claim_ids)
+        return _compute_with(session, claim_ids, marks, states)
 
 
-def _compute(session: Session, claim_ids: Sequence[int]) -> list[Computed]:
+def _compute_with(
+    session: Session, claim_ids: Sequence[int], marks: dict[int, Marks], states: ClaimStates
+) -> list[Computed]:
+    found: dict[int, Computed] = {}
+    full = []
+    for claim_id in claim_ids:
+        state = states.get(claim_id)
+        mine = marks.get(claim_id)
+        if state is None or mine is None or mine.created_at is None:
+            full.append(claim_id)
+            continue
+        with state.lock:
+            if state.knows(mine.token, mine.created_at):
+                try:
+                    patched = _patched(session, state, mine, states)
+                except BaseException:
+                    states.drop(claim_id)  # half patched: of no more use
+                    raise
+                if patched is not None:
+                    found[claim_id] = patched
+                    continue
+            states.drop(claim_id)
+            full.append(claim_id)
+    if full:
+        held = partial(_held, states=states, marks=marks)
+        for computed in _compute(session, full, held):
+            found[computed.claim_id] = computed
+    return [found[c] for c in claim_ids if c in found]
+
+
+def _patched(
+    session: Session, state: ClaimState, mine: Marks, states: ClaimStates
+) -> Computed | None:
+    """The claim's assessment from ``state`` brought up to date with the marks it has
+    not read yet, None when one of them names no assertion."""
+    changed = state.unseen(mine.token, mine.pairs)
+    if None in changed:
+        return None
+    before = state.size
+    token = state.read(mine.pairs)
+    state.patch(session, changed)  # type: ignore[arg-type]  # None is not in it
+    states.resize(state.claim.id, before, state.size)
+    return _from_state(state, token)
+
+
+def _held(ev: Evidence, *, states: ClaimStates, marks: dict[int, Marks]) -> Computed | None:
+    """A large claim computed in full through a new state, held in ``states``; None for
+    a claim too small to hold."""
+    mine = marks.get(ev.claim.id)
+    if mine is None or not states.wanted(len(ev.rows)):
+        return None
+    state = ClaimState(ev, mine.token)
+    with state.lock:
+        computed = _from_state(state, state.read(mine.pairs))
+    states.put(ev.claim.id, state)
+    return computed
+
+
+def _from_state(state: ClaimState, token: str) -> Computed:
+    body, rows = state.outputs()
+    return _ranked(state.claim.id, body.decode(), rows, token)
+
+
+def _compute(
+    session: Session,
+    claim_ids: Sequence[int],
+    held: Callable[[Evidence], Computed | None] | None = None,
+) -> list[Computed]:
     claims = queries.load_claims(session, list(claim_ids))
     by_claim: dict[int, list[AssertionBrief]] = {claim_id: [] for claim_id in claims}
     for row in live_assertion_rows(session, list(claims)):
@@ -114,43 +216,41 @@ def _compute(session: Session, claim_ids: Sequence[int]) -> list[Computed]:
     found = []
     for claim_id, rows in by_claim.items():
         ev = evidence(session, claims[claim_id], rows)
+        if held is not None and (computed := held(ev)) is not None:
+            found.append(computed)
+            continue
         result = assess(ev.facts, ev.claim.behavior, ev.claim.value_type)
         body = views.assessment_json(ev, result, conflict_limit=0).decode()
-        conflicts: list[dict[str, object]] = []
-        bodies = views.conflicts_json(ev, result.conflicts)
-        for rank, (conflict, json) in enumerate(zip(result.conflicts, bodies, strict=True)):
-            a, b = ev.rows[conflict.a], ev.rows[conflict.b]
-            severity = round(conflict.severity, 4)  # as the view shows it
-            conflicts.append(
-                {
-                    "claim_id": claim_id,
-                    "rank": rank,
-                    "sort_key": -severity,
-                    "severity": severity,
-                    "a_id": a.id,
-                    "b_id": b.id,
-                    "outlet_a": a.document.outlet_id,
-                    "outlet_b": b.document.outlet_id,
-                    "source_a": a.source_id,
-                    "source_b": b.source_id,
-                    "body": json.decode(),
-                }
-            )
-        found.append(Computed(claim_id, body, conflicts))
+        conflicts = views.conflicts_json(ev, result.conflicts)
+        found.append(_computed(ev, result.conflicts, conflicts, body, new_token()))
     return found
 
 
-def store(engine: Engine, computed: Sequence[Computed], marks: dict[int, list[int]]) -> int:
+def _computed(
+    ev: Evidence, conflicts: Sequence[Conflict], bodies: Sequence[bytes], body: str, token: str
+) -> Computed:
+    rows = [conflict_row(ev, c, json) for c, json in zip(conflicts, bodies, strict=True)]
+    return _ranked(ev.claim.id, body, rows, token)
+
+
+def _ranked(claim_id: int, body: str, rows: list[dict[str, object]], token: str) -> Computed:
+    return Computed(claim_id, body, [row | {"rank": rank} for rank, row in enumerate(rows)], token)
+
+
+def store(engine: Engine, computed: Sequence[Computed], marks: dict[int, Marks]) -> int:
     """Store what was computed, in one transaction; returns how many were stored.
 
-    ``marks`` holds the ids of each claim's stale marks as read before computing. Those
-    are deleted; a claim marked again since (a write came in between) is not stored,
-    and stays stale.
+    ``marks`` holds each claim's stale marks as read before computing. A claim is stored,
+    and those marks deleted, only when all of them are still there and no other: a claim
+    marked again since (a write came in between) is left as it is, stale; one whose marks
+    are gone was stored meanwhile by a computation that read them, maybe a later one.
+    So every write not in the stored assessment keeps its mark (what claim_state.py
+    relies on), and an older computation never overwrites a newer one.
     """
     if not computed:
         return 0
     with engine.begin() as conn:
-        kept = [c for c in computed if _unmark(conn, c.claim_id, marks.get(c.claim_id, []))]
+        kept = [c for c in computed if _unmark(conn, c.claim_id, marks.get(c.claim_id))]
         if not kept:
             return 0
         ids = [c.claim_id for c in kept]
@@ -162,6 +262,7 @@ def store(engine: Engine, computed: Sequence[Computed], marks: dict[int, list[in
                 "body": c.body,
                 "rules": RULES,
                 "conflict_count": len(c.conflicts),
+                "token": c.token,
             }
             for c in kept
         ]
@@ -172,20 +273,31 @@ def store(engine: Engine, computed: Sequence[Computed], marks: dict[int, list[in
     return len(kept)
 
 
-def read_marks(conn: Connection | Session, claim_ids: Sequence[int]) -> dict[int, list[int]]:
-    """The stale marks of ``claim_ids``, by claim. On SQLite the highest id stands for all
-    up to it: with one writer at a time, no lower id can still be uncommitted."""
-    if not claim_ids:
-        return {}
-    found: dict[int, list[int]] = {}
-    if _dialect(conn) == "sqlite":
-        stmt = sa.select(StaleClaim.claim_id, sa.func.max(StaleClaim.id)).group_by(
-            StaleClaim.claim_id
-        )
-    else:
-        stmt = sa.select(StaleClaim.claim_id, StaleClaim.id)
-    for claim_id, mark in conn.execute(stmt.where(StaleClaim.claim_id.in_(list(claim_ids)))):
-        found.setdefault(claim_id, []).append(mark)
+# The marks, the stored assessment's token and the claim's creation time in one
+# statement: one snapshot of them (see claim_state.py), also on PostgreSQL.
+_MARKS = (
+    sa.select(Claim.id, Claim.created_at, ClaimAssessment.token, StaleClaim.id.label("mark"),
+              StaleClaim.assertion_id)
+    .outerjoin(ClaimAssessment, ClaimAssessment.claim_id == Claim.id)
+    .outerjoin(StaleClaim, StaleClaim.claim_id == Claim.id)
+    .where(Claim.id.in_(sa.bindparam("ids", expanding=True)))
+)  # fmt: skip
+
+
+def read_marks(conn: Connection | Session, claim_ids: Sequence[int]) -> dict[int, Marks]:
+    """The stale marks of ``claim_ids`` (of those that exist), by claim, in id order."""
+    found: dict[int, Marks] = {}
+    ordered = sorted(set(claim_ids))
+    for start in range(0, len(ordered), 1000):
+        params = {"ids": ordered[start : start + 1000]}
+        for claim_id, created_at, token, mark, assertion in conn.execute(_MARKS, params):
+            mine = found.get(claim_id)
+            if mine is None:
+                mine = found[claim_id] = Marks([], token, created_at)
+            if mark is not None:
+                mine.pairs.append((mark, assertion))
+    for mine in found.values():
+        mine.pairs.sort()
     return found
 
 
@@ -193,18 +305,42 @@ def _dialect(conn: Connection | Session) -> str:
     return conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
 
 
-def _unmark(conn: Connection, claim_id: int, seen: list[int]) -> bool:
-    """Delete the marks read before computing; False when the claim has others now."""
+def _unmark(conn: Connection, claim_id: int, seen: Marks | None) -> bool:
+    """Delete the claim's marks read before computing, when they are all still there
+    and it has no other; else delete none: False."""
+    ids = seen.ids if seen else []
     mine = StaleClaim.claim_id == claim_id
-    if seen and conn.dialect.name == "sqlite":
-        conn.execute(sa.delete(StaleClaim).where(mine, StaleClaim.id <= max(seen)))
-    elif seen:
-        # Exactly those read: a lower id may belong to a transaction that was still open
-        # then, whose write the computation did not see.
-        for start in range(0, len(seen), 5000):
-            chunk = seen[start : start + 5000]
-            conn.execute(sa.delete(StaleClaim).where(mine, StaleClaim.id.in_(chunk)))
-    return conn.scalar(sa.select(StaleClaim.id).where(mine).limit(1)) is None
+    if conn.dialect.name == "sqlite":
+        # One statement: SQLite's one writer at a time makes it all or nothing. With ids
+        # given out in commit order, "all read still there" is "the highest still there".
+        if not ids:
+            others = conn.scalar(sa.select(StaleClaim.id).where(mine).limit(1))
+            return others is None
+        top = max(ids)
+        other = aliased(StaleClaim)  # not correlated with the row being deleted
+        done = conn.execute(
+            sa.delete(StaleClaim).where(
+                mine,
+                StaleClaim.id <= top,
+                sa.exists().where(other.id == top),
+                ~sa.exists().where(other.claim_id == claim_id, other.id > top),
+            )
+        )
+        return bool(done.rowcount)
+    # PostgreSQL: ids are not given out in commit order; delete exactly those read, and
+    # take it back (a savepoint) unless all of them were there and no other is.
+    with conn.begin_nested() as savepoint:
+        deleted = 0
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            deleted += conn.execute(sa.delete(StaleClaim).where(StaleClaim.id.in_(chunk))).rowcount
+        if (
+            deleted == len(ids)
+            and conn.scalar(sa.select(StaleClaim.id).where(mine).limit(1)) is None
+        ):
+            return True
+        savepoint.rollback()
+    return False
 
 
 def expand_stale_documents(engine: Engine) -> None:
@@ -242,18 +378,20 @@ def refresh(
     *,
     progress: Ticker = QUIET,
     jobs: int = 1,
+    states: ClaimStates | None = None,
 ) -> int:
     """Compute and store the assessment of every stale claim (of ``claim_ids`` only, when
     given); returns how many were stored. Claims marked again by a write during the run
     are left stale for the next one. ``jobs`` > 1 computes batches in that many worker
-    processes (the work is CPU-bound Python; each worker stores its own batches)."""
+    processes (the work is CPU-bound Python; each worker stores its own batches).
+    ``states``: see ``compute`` (one process only)."""
     check_rules(engine)
     expand_stale_documents(engine)
     batches = _stale_batches(engine, claim_ids)
     if jobs <= 1:
         stored = 0
         for batch in batches:
-            stored += refresh_batch(engine, batch)
+            stored += refresh_batch(engine, batch, states)
             progress.advance(len(batch))
         return stored
     url = engine.url.render_as_string(hide_password=False)
@@ -286,11 +424,11 @@ def _stale_batches(engine: Engine, claim_ids: Sequence[int] | None) -> Iterator[
         after = batch[-1]
 
 
-def refresh_batch(engine: Engine, claim_ids: list[int]) -> int:
+def refresh_batch(engine: Engine, claim_ids: list[int], states: ClaimStates | None = None) -> int:
     """Compute and store the assessments of ``claim_ids``: how many were stored."""
     with Session(engine) as session:
         marks = read_marks(session, claim_ids)  # before the rows: see store()
-        computed = compute(session, claim_ids)
+        computed = compute(session, claim_ids, marks=marks, states=states)
     return store(engine, computed, marks)
 
 

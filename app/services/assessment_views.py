@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -34,6 +34,7 @@ from app.schemas.assessment import (
     ClaimBrief,
     ConflictOut,
     Span,
+    TimelineEntry,
 )
 from app.services.evidence import AssertionLike, Evidence
 
@@ -93,13 +94,22 @@ def _window(window: tuple[date, date] | None) -> Data | None:
     return None if window is None else {"start": window[0], "end": window[1]}
 
 
-def _voices(ev: Evidence, voice_of: Mapping[int, str], ids: Iterable[int]) -> list[str]:
+# The names of the voices behind some assertions (a consensus, an agreement group).
+VoicesOf = Callable[[tuple[int, ...]], list[str]]
+
+
+def voices_of(ev: Evidence) -> VoicesOf:
     names = ev.voice_names
-    return sorted({names.get(v, v) for v in {voice_of[i] for i in ids}})
+    voice_of = {f.id: f.voice for f in ev.facts}
+
+    def voices(ids: tuple[int, ...]) -> list[str]:
+        return sorted({names.get(v, v) for v in {voice_of[i] for i in ids}})
+
+    return voices
 
 
 def _consensus_data(
-    ev: Evidence, voice_of: Mapping[int, str], c: Consensus, window: tuple[date, date] | None
+    ev: Evidence, voices_of: VoicesOf, c: Consensus, window: tuple[date, date] | None
 ) -> Data:
     value_type = ev.claim.value_type
     value = (
@@ -109,7 +119,7 @@ def _consensus_data(
         if c.best is not None
         else "?"
     )
-    voices = _voices(ev, voice_of, c.supporting)
+    voices = voices_of(c.supporting)
     explanation = (
         f"{len(c.supporting)} assertion(s) from {c.outlets} outlet(s) and "
         f"{c.independent_sources} independent source(s) ({'; '.join(voices)}) agree on "
@@ -235,13 +245,26 @@ def _timeline_data(ev: Evidence, supporting: set[int]) -> list[Data]:
     return entries
 
 
-def assessment_data(ev: Evidence, result: Assessment, *, conflict_limit: int) -> Data:
+def consensus_ids(result: Assessment) -> set[int]:
+    """The assertions in the consensus of some window: ``in_consensus`` of the timeline."""
+    return {i for w in result.windows if w.consensus for i in w.consensus.supporting}
+
+
+def assessment_data(
+    ev: Evidence,
+    result: Assessment,
+    *,
+    conflict_limit: int,
+    timeline: bool = True,
+    voices: VoicesOf | None = None,
+) -> Data:
     """The ``AssessmentOut`` of ``result`` as plain data: dicts and lists in the fields'
-    order, dates, datetimes and enum members as they are."""
+    order, dates, datetimes and enum members as they are (the timeline empty when not
+    ``timeline``; ``voices``: ``voices_of(ev)``, or one that remembers)."""
     value_type = ev.claim.value_type
-    voice_of = {f.id: f.voice for f in ev.facts}
+    voices = voices or voices_of(ev)
     windows = [
-        _consensus_data(ev, voice_of, w.consensus, w.window) for w in result.windows if w.consensus
+        _consensus_data(ev, voices, w.consensus, w.window) for w in result.windows if w.consensus
     ]
     groups = [
         {
@@ -250,20 +273,16 @@ def assessment_data(ev: Evidence, result: Assessment, *, conflict_limit: int) ->
             "assertions": list(g.supporting),
             "outlets": g.outlets,
             "independent_sources": g.independent_sources,
-            "voices": _voices(ev, voice_of, g.supporting),
+            "voices": voices(g.supporting),
         }
         for w in result.windows
         for g in w.groups
     ]
-    supporting = {i for w in result.windows if w.consensus for i in w.consensus.supporting}
-    consensus = result.consensus
-    latest = next((w.window for w in reversed(result.windows) if w.consensus), None)
     claim = _claim_data(ev.claim)
     return {
         "claim": claim,
-        "consensus": None
-        if consensus is None
-        else _consensus_data(ev, voice_of, consensus, latest),
+        # The consensus of the latest window that has one: the last of ``windows``.
+        "consensus": windows[-1] if windows else None,
         "windows": windows,
         "agreement_groups": groups,
         "conflicts": [_conflict_data(ev, claim, c) for c in result.conflicts[:conflict_limit]],
@@ -272,7 +291,7 @@ def assessment_data(ev: Evidence, result: Assessment, *, conflict_limit: int) ->
         "undisclosed": list(result.undisclosed),
         "denials": list(result.denials),
         "excluded": sorted(ev.excluded),
-        "timeline": _timeline_data(ev, supporting),
+        "timeline": _timeline_data(ev, consensus_ids(result)) if timeline else [],
     }
 
 
@@ -351,3 +370,26 @@ def assessment_json(ev: Evidence, result: Assessment, *, conflict_limit: int) ->
     (a claim of 10,000 assertions: about 5x faster than the models)."""
     data = assessment_data(ev, result, conflict_limit=conflict_limit)
     return _adapter(AssessmentOut).dump_json(data)
+
+
+def timeline_json(ev: Evidence, in_consensus: set[int]) -> list[bytes]:
+    """The JSON of the timeline entry of each of ``ev.facts``, in order (``in_consensus``:
+    the ids of ``consensus_ids``, or a superset: only the facts' own ids are looked up)."""
+    dump = _adapter(TimelineEntry).dump_json
+    return [dump(entry) for entry in _timeline_data(ev, in_consensus)]
+
+
+_NO_TIMELINE = b'"timeline":[]}'  # the body's last field: see AssessmentOut
+
+
+@gc_paused()
+def assessment_json_with(
+    ev: Evidence, result: Assessment, timeline: Iterable[bytes], voices: VoicesOf
+) -> bytes:
+    """``assessment_json(ev, result, conflict_limit=0)`` with the timeline given as the
+    JSON of its entries (kept from an earlier computation for the unchanged ones)."""
+    data = assessment_data(ev, result, conflict_limit=0, timeline=False, voices=voices)
+    body = _adapter(AssessmentOut).dump_json(data)
+    if not body.endswith(_NO_TIMELINE):
+        raise AssertionError("AssessmentOut no longer ends with its timeline")
+    return b"".join((body[: -len(b"[]}")], b"[", b",".join(timeline), b"]}"))

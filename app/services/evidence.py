@@ -96,6 +96,28 @@ class _Intervals:
 _UNKNOWN = object()
 
 
+def own_voice_name(outlet_name: str) -> str:
+    """The voice of an outlet's own reporting."""
+    return f"{outlet_name} (own voice)"
+
+
+def syndicated_voice_name(outlet_id: int) -> str:
+    """The voice of an outlet's reporting as another outlet carries it."""
+    return f"outlet {outlet_id} (syndicated original)"
+
+
+def voice_name_of(ev: Evidence, fact: Facts) -> tuple[str, bool]:
+    """The name ``fact`` gives its voice in ``ev.voice_names``, and whether it is the
+    voice's own name (a source's, an outlet's own voice), which wins over a syndicated
+    one: ``evidence`` names each voice by its rows this way."""
+    row = ev.rows[fact.id]
+    if row.source is not None:
+        return row.source.name, True
+    if fact.voice == f"outlet:{fact.outlet_id}":
+        return own_voice_name(row.document.outlet.name), True
+    return syndicated_voice_name(int(fact.voice.removeprefix("outlet:"))), False
+
+
 @gc_paused()
 def evidence(session: Session, claim: Claim, rows: Sequence[AssertionLike]) -> Evidence:
     """``rows`` (the claim's live assertions, loaded with ASSERTION_VIEW or as
@@ -134,9 +156,7 @@ def evidence(session: Session, claim: Claim, rows: Sequence[AssertionLike]) -> E
                 document.outlet.name,
                 f"outlet:{outlet_id}",
                 published,
-                f"{document.outlet.name} (own voice)"
-                if own
-                else f"outlet {outlet_id} (syndicated original)",
+                own_voice_name(document.outlet.name) if own else syndicated_voice_name(outlet_id),
                 own,
             )
         source = row.source

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -25,8 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.db.models import Assertion, Claim, ClaimAssessment, StaleClaim
 from app.domain.vocabulary import Role
+from app.main import create_app
 from app.services import assessment_store as store
-from app.services import exports
+from app.services import claim_state, exports
 from tests import builders
 from tests.api.test_history_replay import RandomWrites, _ref, run_random_writes
 
@@ -123,9 +125,14 @@ class StoredAssessmentsStayTrue(RandomWrites):
             assert store.stale_count(session) == 0
 
 
+@pytest.mark.parametrize("in_memory", [False, True], ids=["stored", "in-memory"])
 def test_stored_assessments_equal_fresh_ones_after_any_writes(
-    engine: Engine, settings: Settings, api_keys: dict[Role, str]
+    engine: Engine, settings: Settings, api_keys: dict[Role, str], in_memory: bool
 ) -> None:
+    """With ``in_memory``, every claim's state is held by the server and patched from
+    the marked assertions (app/services/claim_state.py) rather than computed in full."""
+    if in_memory:
+        settings = settings.model_copy(update={"assessment_memory_from": 1})
     run_random_writes(StoredAssessmentsStayTrue, engine, settings, api_keys, examples=15)
 
 
@@ -133,6 +140,18 @@ def _marks(engine: Engine, claim_id: int) -> list[int]:
     with Session(engine) as session:
         stmt = sa.select(StaleClaim.id).where(StaleClaim.claim_id == claim_id)
         return sorted(session.scalars(stmt))
+
+
+def _adder(
+    client: httpx.AsyncClient, claim: dict[str, Any], document: dict[str, Any]
+) -> Callable[[str], Awaitable[None]]:
+    """Adds an assertion of `wording` by `document` to `claim`."""
+
+    async def add(wording: str) -> None:
+        body = {"claim": claim["slug"], "document": document["key"], "value": {"text": wording}}
+        await builders.create(client, "/assertions", body)
+
+    return add
 
 
 @pytest.mark.anyio
@@ -144,10 +163,7 @@ async def test_a_write_racing_a_computation_keeps_the_claim_stale(
     claim = await builders.claim(client)
     document = await builders.document(client)
 
-    async def add(wording: str) -> None:
-        body = {"claim": claim["slug"], "document": document["key"], "value": {"text": wording}}
-        await builders.create(client, "/assertions", body)
-
+    add = _adder(client, claim, document)
     await add("1,000")
     await add("5,000")
     with Session(engine) as session:
@@ -155,9 +171,10 @@ async def test_a_write_racing_a_computation_keeps_the_claim_stale(
         assert marks
         (computed,) = store.compute(session, [claim["id"]])
     await add("9,000")
-    last = _marks(engine, claim["id"])[-1]
+    before = _marks(engine, claim["id"])
+    assert len(before) == len(marks[claim["id"]].ids) + 1
     assert store.store(engine, [computed], marks) == 0
-    assert _marks(engine, claim["id"]) == [last]  # the ones read are gone, not the new one
+    assert _marks(engine, claim["id"]) == before  # none deleted: the write stays marked
     served = (await client.get(f"/claims/{claim['id']}/assessment")).json()
     assert len(served["timeline"]) == 3
     assert _marks(engine, claim["id"]) == []  # stored by that read
@@ -222,3 +239,146 @@ async def test_a_cursor_the_conflicts_list_did_not_give_is_refused(
         assert response.status_code in {400, 422}, (cursor, response.text)
         assert response.headers["content-type"] == "application/problem+json"
         assert "cursor" in response.text
+
+
+@pytest.fixture
+async def held_client(
+    db: sessionmaker[Session], settings: Settings, api_keys: dict[Role, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app holding every claim's state in memory (``assessment_memory_from`` 1)."""
+    app = create_app(settings.model_copy(update={"assessment_memory_from": 1}))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    headers = {"Authorization": f"Bearer {api_keys[Role.EDITOR]}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=headers
+    ) as c:
+        yield c
+    app.state.engine.dispose()
+
+
+@pytest.mark.anyio
+async def test_a_write_to_a_held_claim_reloads_only_the_changed_assertions(
+    held_client: httpx.AsyncClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a claim is held, a read after a write to one of its assertions loads that
+    row alone, and answers what a computation from all the rows gives."""
+    client = held_client
+    claim = await builders.claim(client)
+    documents = [await builders.document(client) for _ in range(3)]
+    made = []
+    for i, wording in enumerate(["1,000", "1,100", "5,000", "about 1,050"]):
+        body = {"claim": claim["slug"], "document": documents[i % 3]["key"],
+                "value": {"text": wording}}  # fmt: skip
+        made.append(await builders.create(client, "/assertions", body))
+    path = f"/claims/{claim['id']}/assessment?conflict_limit=1000"
+    first = (await client.get(path)).json()
+    assert first == fresh_assessments(engine)[claim["id"]]
+
+    loaded: list[int] = []
+    real = claim_state.live_assertion_rows_by_id
+    full = store.live_assertion_rows
+
+    def by_id(session: Session, ids: Any) -> Any:
+        loaded.extend(ids)
+        return real(session, ids)
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("the held claim was loaded in full")
+
+    monkeypatch.setattr(claim_state, "live_assertion_rows_by_id", by_id)
+    monkeypatch.setattr(store, "live_assertion_rows", refuse)
+    body = {"claim": claim["slug"], "document": documents[0]["key"], "value": {"text": "9,000"}}
+    added = await builders.create(client, "/assertions", body)
+    patched = await client.patch(f"/assertions/{made[0]['key']}", json={"stance": "denies"})
+    assert patched.status_code == 200, patched.text
+    deleted = await client.delete(f"/assertions/{made[1]['key']}")
+    assert deleted.status_code in {200, 204}, deleted.text
+    after = (await client.get(path)).json()
+    assert sorted(loaded) == sorted([added["id"], made[0]["id"], made[1]["id"]])
+    monkeypatch.setattr(store, "live_assertion_rows", full)
+    assert after == fresh_assessments(engine)[claim["id"]]
+    assert after != first
+    assert (await client.get(path)).json() == after  # stored, served as such
+
+
+@pytest.mark.anyio
+async def test_a_claim_change_reloads_a_held_claim_in_full(
+    held_client: httpx.AsyncClient, engine: Engine
+) -> None:
+    """A mark that names no assertion (here: the claim renamed) is not patched."""
+    client = held_client
+    claim = await builders.claim(client)
+    document = await builders.document(client)
+    body = {"claim": claim["slug"], "document": document["key"], "value": {"text": "1,000"}}
+    await builders.create(client, "/assertions", body)
+    path = f"/claims/{claim['id']}/assessment"
+    await client.get(path)
+    renamed = await client.patch(f"/claims/{claim['slug']}", json={"title": "Renamed"})
+    assert renamed.status_code == 200, renamed.text
+    served = (await client.get(path)).json()
+    assert served["claim"]["title"] == "Renamed"
+    assert served == fresh_assessments(engine)[claim["id"]] | {"conflicts": served["conflicts"]}
+
+
+@pytest.mark.anyio
+async def test_an_older_computation_never_overwrites_a_newer_one(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    """Two computations of one claim, the first stored last: it is refused (its marks were
+    deleted by the second, which read them), and the newer assessment stays."""
+    claim = await builders.claim(client)
+    document = await builders.document(client)
+    for wording in ("1,000", "5,000"):
+        body = {"claim": claim["slug"], "document": document["key"], "value": {"text": wording}}
+        await builders.create(client, "/assertions", body)
+    with Session(engine) as session:
+        old_marks = store.read_marks(session, [claim["id"]])
+        (old,) = store.compute(session, [claim["id"]])
+    body = {"claim": claim["slug"], "document": document["key"], "value": {"text": "9,000"}}
+    await builders.create(client, "/assertions", body)
+    with Session(engine) as session:
+        new_marks = store.read_marks(session, [claim["id"]])
+        (new,) = store.compute(session, [claim["id"]])
+    assert store.store(engine, [new], new_marks) == 1
+    assert store.store(engine, [old], old_marks) == 0
+    with Session(engine) as session:
+        stored = session.get(ClaimAssessment, claim["id"])
+        assert stored is not None
+        assert stored.token == new.token
+    served = (await client.get(f"/claims/{claim['id']}/assessment")).json()
+    assert len(served["timeline"]) == 3
+
+
+@pytest.mark.anyio
+async def test_a_held_claim_sees_writes_after_its_stores_land_out_of_turn(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    """Two computations of a held claim before the first one's store lands (a server
+    answers before it stores): the second is refused, the first stored, and a write after
+    that is seen, although SQLite numbers its mark again from 1 (the table was emptied)."""
+    claim = await builders.claim(client)
+    document = await builders.document(client)
+
+    add = _adder(client, claim, document)
+    await add("1,000")
+    await add("5,000")
+    states = claim_state.ClaimStates(capacity=1_000, smallest=1)
+
+    def computed() -> tuple[store.Computed, dict[int, store.Marks]]:
+        with Session(engine) as session:
+            marks = store.read_marks(session, [claim["id"]])
+            (found,) = store.compute(session, [claim["id"]], marks=marks, states=states)
+        return found, marks
+
+    first, first_marks = computed()
+    second, second_marks = computed()
+    assert store.store(engine, [first], first_marks) == 1
+    assert store.store(engine, [second], second_marks) == 0  # its marks were gone
+    await add("9,000")
+    third, third_marks = computed()
+    if engine.dialect.name == "sqlite":  # the write's mark took an id read before
+        assert [mark for mark, _ in third_marks[claim["id"]].pairs] == [1]
+    with Session(engine) as session:
+        (fresh,) = store.compute(session, [claim["id"]])
+    assert third.body == fresh.body
+    assert [e["wording"] for e in json.loads(third.body)["timeline"]][-1] == "9,000"
