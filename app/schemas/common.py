@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     StrictBool,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -151,6 +152,12 @@ def _nul_path(data: object, path: str = "") -> str | None:
     return None
 
 
+# Validation context for JSON text known to hold no NUL: JSON writes a NUL in a string
+# only as the escape \u0000 (a raw control character is not JSON), so text without "\u"
+# has none, and the check of every string is skipped.
+NUL_FREE: dict[str, bool] = {"nul_free": True}
+
+
 class Strict(BaseModel):
     """Input models reject unknown fields (no mass assignment, no silent typos) and NUL
     characters, which PostgreSQL cannot store in text."""
@@ -161,7 +168,9 @@ class Strict(BaseModel):
     # tells bundle records apart. Nested models run their own.
     @field_validator("*")
     @classmethod
-    def _no_nul(cls, value: object) -> object:
+    def _no_nul(cls, value: object, info: ValidationInfo) -> object:
+        if info.context is NUL_FREE:  # JSON text without a \u escape: no NUL in it
+            return value
         where = _nul_path(value)  # "" when the field itself is the string
         if where is not None:
             at = f" (at {where})".replace("\x00", "\\u0000") if where else ""

@@ -21,6 +21,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from app.db import queries
 from app.db.models import Assertion, Claim, Document, Outlet, Source, Tracked
 from app.domain.errors import BundleError, ProvenanceError
+from app.schemas.common import NUL_FREE
 from app.schemas.records import (
     AssertionRecord,
     BundleRecord,
@@ -60,7 +61,7 @@ def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, Any]]:
         # or any error takes the reference path below, which names the error.
         if "\\u" not in text:
             try:
-                record = _RECORD.validate_json(text)
+                record = _RECORD.validate_json(text, context=NUL_FREE)
             except ValidationError:
                 pass
             else:

@@ -178,8 +178,13 @@ _LABELLED_FIGURE = re.compile(r"^\D{3,}?\s*[:–—-]\s*\D{0,12}\d")  # "Sappers
 def _is_furniture(text: str) -> bool:
     """Dates, counters, image sizes, a site's name: fewer than three words with letters
     and no sentence (but never a "label: figure" line of a table-like list)."""
-    words = [w for w in _WORD.findall(text) if any(c.isalpha() for c in w)]
-    return len(words) < 3 and not _SENTENCE_END.search(text) and not _LABELLED_FIGURE.search(text)
+    words = 0
+    for match in _WORD.finditer(text):  # a paragraph is decided by its first words
+        if any(c.isalpha() for c in match.group()):
+            words += 1
+            if words == 3:
+                return False
+    return not _SENTENCE_END.search(text) and not _LABELLED_FIGURE.search(text)
 
 
 def _is_tag_line(text: str) -> bool:
