@@ -154,6 +154,18 @@ def _interval_group(
     if found is None:
         return None
     position, support, covered = found
+    return group_of(coverage, active, position, support, covered), covered
+
+
+def group_of(
+    coverage: Coverage,
+    active: npt.NDArray[np.bool_],
+    position: Position,
+    support: Fraction,
+    covered: npt.NDArray[np.bool_],
+) -> Consensus:
+    """The group of the ``active`` figures that ``coverage.best`` found: the point at
+    ``position``, of weight ``support``, covered by the ``covered`` figures."""
     backing = np.nonzero(covered)[0]
     # The first backing figure with the lowest end (as min() over their ends finds it).
     highs = coverage.high[backing]
@@ -162,18 +174,15 @@ def _interval_group(
     end = coverage.figures[first].interval.end  # type: ignore[union-attr]
     interval = Interval(position[0], end[0], low_open=position[1] == 1, high_open=end[1] == -1)
     dissent = active & ~covered
-    return (
-        Consensus(
-            interval=interval,
-            text=None,
-            best=_best_point(interval),
-            supporting=tuple(coverage.sorted_ids(covered).tolist()),
-            dissenting=tuple(coverage.sorted_ids(dissent).tolist()),
-            outlets=_distinct(coverage.outlet[backing], len(coverage.outlets)),
-            independent_sources=_distinct(coverage.voice[backing], len(coverage.voices)),
-            support=support,
-        ),
-        covered,
+    return Consensus(
+        interval=interval,
+        text=None,
+        best=_best_point(interval),
+        supporting=tuple(coverage.sorted_ids(covered).tolist()),
+        dissenting=tuple(coverage.sorted_ids(dissent).tolist()),
+        outlets=_distinct(coverage.outlet[backing], len(coverage.outlets)),
+        independent_sources=_distinct(coverage.voice[backing], len(coverage.voices)),
+        support=support,
     )
 
 

@@ -13,7 +13,6 @@ denominator grows into a huge integer with many voices.)
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -50,6 +49,8 @@ class EventColumns(NamedTuple):
 
 # Past this many positions within rounding of the top weight, weigh them all exactly at once.
 NEAR_TOP_LIMIT = 32
+# Float weights of ``best`` are within this many times the voices of the exact ones.
+SUM_SLACK = 1e-9
 
 
 class Coverage:
@@ -165,6 +166,17 @@ class Coverage:
         """The leftmost position covered by the greatest total weight among the active
         figures (each voice's vote shared among its active figures; ties: more figures),
         its weight and the figures covering it."""
+        found = self.best_and_rival(active)
+        return None if found is None else found[:3]
+
+    def best_and_rival(
+        self, active: npt.NDArray[np.bool_]
+    ) -> tuple[Position, Fraction, npt.NDArray[np.bool_], float] | None:
+        """``best``, and the weight of the heaviest other position where active figures
+        start (-inf: none), as a float within ``SUM_SLACK`` per voice of the exact one.
+        Every point of the line is covered by some of the figures covering the last such
+        position at or before it, so every point but those the best one's figures alone
+        cover weighs at most that (plus the slack)."""
         if not active.any():
             return None
         counts = np.bincount(self.voice[active], minlength=len(self.voices))
@@ -173,12 +185,16 @@ class Coverage:
         # Signed shares and steps of the events (x 1.0 and x -1.0 are exact), summed along.
         share = np.where(active, per_voice[self.voice], 0.0)
         weight = np.cumsum(share[self.event_owner] * self.event_sign)[self.run_last]
-        live = active[self.event_owner]
-        count = np.cumsum(live * self.event_step)[self.run_last]
-        is_start = self.run_of_starts & np.logical_or.reduceat(live, self.run_first)
+        if int(np.count_nonzero(active)) == len(active):  # every run of starts is live
+            count = np.cumsum(self.event_step)[self.run_last]
+            is_start = self.run_of_starts
+        else:
+            live = active[self.event_owner]
+            count = np.cumsum(live * self.event_step)[self.run_last]
+            is_start = self.run_of_starts & np.logical_or.reduceat(live, self.run_first)
         # A running float sum of 2n terms of at most 1 is off by far less than this; exact
         # weights closer than it to the top are all re-weighed exactly below.
-        slack = 1e-9 * max(1.0, float(len(self.voices)))
+        slack = SUM_SLACK * max(1.0, float(len(self.voices)))
         top = float(weight[is_start].max())
         near = np.nonzero(is_start & (weight >= top - slack))[0]
         if len(near) > NEAR_TOP_LIMIT:  # many near-ties (e.g. many disjoint single voices)
@@ -193,7 +209,9 @@ class Coverage:
             if best is None or key > best:
                 best, best_covered = key, covered
         assert best is not None
-        return self._position(-best[2]), best[0], best_covered
+        others = np.where(is_start, weight, -np.inf)
+        others[-best[2]] = -np.inf
+        return self._position(-best[2]), best[0], best_covered, float(others.max())
 
     def _best_exact(
         self,
@@ -201,8 +219,8 @@ class Coverage:
         counts: npt.NDArray[np.int64],
         count: npt.NDArray[np.int64],
         is_start: npt.NDArray[np.bool_],
-    ) -> tuple[Position, Fraction, npt.NDArray[np.bool_]]:
-        """``best`` with every weight an exact integer over the common denominator of the
+    ) -> tuple[Position, Fraction, npt.NDArray[np.bool_], float]:
+        """``best_and_rival`` with every weight an exact integer over the common denominator of the
         voices' sizes: for many near-ties, where that denominator stays small. Machine
         integers when no sum can overflow them, else Python integers in an object array."""
         sizes = np.unique(counts[counts > 0]).tolist()
@@ -220,7 +238,12 @@ class Coverage:
         most = count[heaviest].max()
         run = int(np.nonzero(heaviest & (count == most))[0][0])  # the first: leftmost
         position = self._position(run)
-        return position, Fraction(int(top), denominator), self.covering(position, active)
+        others = is_start.copy()
+        others[run] = False
+        rival = -math.inf
+        if others.any():
+            rival = float(Fraction(int(weight[others].max()), denominator))
+        return position, Fraction(int(top), denominator), self.covering(position, active), rival
 
     def _position(self, run: int) -> Position:
         last = self.run_last[run]
@@ -231,9 +254,20 @@ class Coverage:
     ) -> Fraction:
         """The votes behind ``covered``: for each voice, its figures there over its active
         figures, summed exactly."""
-        here = np.bincount(self.voice[covered], minlength=len(counts))
-        voices = np.nonzero(here)[0]
-        parts: Counter[int] = Counter()
-        for v in voices.tolist():
-            parts[int(counts[v])] += int(here[v])
-        return sum((Fraction(k, size) for size, k in parts.items()), Fraction(0))
+        return exact_weight(self.voice[covered], counts)
+
+
+def exact_weight(voice: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> Fraction:
+    """The votes behind figures of the voices ``voice`` (codes): for each voice, its
+    figures among them over its ``counts`` (figures in all), summed exactly."""
+    here = np.bincount(voice, minlength=len(counts))
+    voices = np.nonzero(here)[0]
+    # Figures there per size of voice (integer sums below 2**53: exact as floats),
+    # then one Fraction over the sizes' common multiple: equal to the sum of k / size.
+    sizes, at = np.unique(counts[voices], return_inverse=True)
+    figures = np.bincount(at.reshape(-1), weights=here[voices], minlength=len(sizes))
+    parts = dict(zip(sizes.tolist(), figures.astype(np.int64).tolist(), strict=True))
+    if not parts:
+        return Fraction(0)
+    common = math.lcm(*parts)
+    return Fraction(sum(k * (common // size) for size, k in parts.items()), common)

@@ -10,8 +10,11 @@ facts in id order:
   old groups 1..h left, none changed, the old groups after h follow. While they differ
   from those by a few figures (new ones, or ones a recomputed group took or left), the
   old group h+1 follows when it provably still wins (``_still_best``: its point keeps its
-  weight, and every point those few figures could raise stays below it); else the group
-  is swept again. The window's coverage columns and sorted events are patched, not
+  weight, and every point those few figures could raise stays below it; checked for a
+  run of groups at once by ``_still_best_run``), or when its new weight stays clear of
+  its rival's (``_reweighed``: each group keeps a bound of every other point's weight);
+  else the group is swept again, and if the sweep takes the old group's figures again
+  the run goes on. The window's coverage columns and sorted events are patched, not
   rebuilt from 10,000 Facts.
 - Conflicts: in the exact regime (every candidate pair compared) the pairs of the changed
   assertions are compared again and merged in. In the bounded regime the candidate pairs
@@ -32,7 +35,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -49,8 +52,8 @@ from app.domain.assessment import (
     find_conflicts,
 )
 from app.domain.compare import Conflict, Facts, compare, pair_severity
-from app.domain.consensus import Consensus, _interval_group, agreement_groups, time_windows
-from app.domain.coverage import Coverage, CoverageColumns, EventColumns
+from app.domain.consensus import Consensus, agreement_groups, time_windows
+from app.domain.coverage import SUM_SLACK, Coverage, CoverageColumns, EventColumns, exact_weight
 from app.domain.vocabulary import Behavior, Stance, ValueType
 
 # Past this many assertions changed in one update, recomputing in full is as fast.
@@ -130,7 +133,7 @@ class _Table:
             return self
         add = sorted(add, key=lambda f: f.id)
         where = np.searchsorted(self.ids, np.array(sorted(drop), dtype=np.int64))
-        ids = np.delete(self.ids, where)
+        ids = _spliced(self.ids, where, _NO_PLACES, self.ids[:0])
         at = np.searchsorted(ids, np.array([f.id for f in add], dtype=np.int64))
         facts = list(self.facts)
         for i in reversed(where.tolist()):
@@ -139,18 +142,19 @@ class _Table:
             facts.insert(i + k, f)
         gone = [self.facts[i] for i in where.tolist()]
         voice, voices, voice_counts = _recode(
-            np.delete(self.voice, where), self.voices, self.voice_counts,
+            _spliced(self.voice, where, _NO_PLACES, self.voice[:0]), self.voices, self.voice_counts,
             [f.voice for f in gone], [f.voice for f in add],
         )  # fmt: skip
         outlet, outlet_list, outlet_counts = _recode(
-            np.delete(self.outlet, where), self.outlets.tolist(), self.outlet_counts,
+            _spliced(self.outlet, where, _NO_PLACES, self.outlet[:0]), self.outlets.tolist(),
+            self.outlet_counts,
             [f.outlet_id for f in gone], [f.outlet_id for f in add],
         )  # fmt: skip
         new_ids, new_low, new_low_flag, new_high, new_high_flag = _columns(add)
-        low = np.insert(np.delete(self.low, where), at, new_low)
-        high = np.insert(np.delete(self.high, where), at, new_high)
-        low_flag = np.insert(np.delete(self.low_flag, where), at, new_low_flag)
-        high_flag = np.insert(np.delete(self.high_flag, where), at, new_high_flag)
+        low = _spliced(self.low, where, at, new_low)
+        high = _spliced(self.high, where, at, new_high)
+        low_flag = _spliced(self.low_flag, where, at, new_low_flag)
+        high_flag = _spliced(self.high_flag, where, at, new_high_flag)
         texts = self.texts - sum(f.text is not None for f in gone)
         texts += sum(f.text is not None for f in add)
         events = None
@@ -159,23 +163,56 @@ class _Table:
                                      new_high, new_high_flag)  # fmt: skip
         return _Table(
             facts,
-            np.insert(ids, at, new_ids),
+            _spliced(ids, _NO_PLACES, at, new_ids),
             low,
             low_flag,
             high,
             high_flag,
-            np.insert(voice, at, [bisect_left(voices, f.voice) for f in add]).astype(np.int64),
+            _spliced(voice, _NO_PLACES, at, np.array([bisect_left(voices, f.voice) for f in add])),
             voices,
             voice_counts,
-            np.insert(outlet, at, [bisect_left(outlet_list, f.outlet_id) for f in add]).astype(
-                np.int64
+            _spliced(
+                outlet,
+                _NO_PLACES,
+                at,
+                np.array([bisect_left(outlet_list, f.outlet_id) for f in add]),
             ),
             np.array(outlet_list, dtype=np.int64),
             outlet_counts,
             texts,
             events,
-            np.insert(np.delete(self.group, where), at, _UNKNOWN),
+            _spliced(self.group, where, at, np.full(len(at), _UNKNOWN)),
         )
+
+
+_NO_PLACES = np.zeros(0, dtype=np.intp)
+A = TypeVar("A", bound=np.generic)
+
+
+def _spliced(
+    array: npt.NDArray[A],
+    drop: npt.NDArray[np.intp],
+    at: npt.NDArray[np.intp],
+    values: npt.NDArray[Any],
+) -> npt.NDArray[A]:
+    """``np.insert(np.delete(array, drop), at, values)`` in ``array``'s dtype (``at``
+    ascending), by slices when the new values are few: the same array, with a copy less.
+    ``array`` itself when nothing is dropped or inserted (arrays of a table are never
+    written to)."""
+    if len(drop):
+        array = np.delete(array, drop)
+    if not len(at):
+        return array
+    values = values.astype(array.dtype, copy=False)
+    if len(at) > 8 or np.any(at[1:] < at[:-1]):
+        inserted: npt.NDArray[A] = np.insert(array, at, values)
+        return inserted
+    pieces, done = [], 0
+    for k, i in enumerate(at.tolist()):
+        pieces += [array[done:i], values[k : k + 1]]
+        done = i
+    pieces.append(array[done:])
+    return np.concatenate(pieces)
 
 
 def _columns(
@@ -249,8 +286,8 @@ def _patched_events(
     if len(dropped):
         keep = ~np.isin(owner, dropped)
         value, flag, kind, owner = value[keep], flag[keep], kind[keep], owner[keep]
-        owner = owner - np.searchsorted(dropped, owner)  # the index once the dropped are gone
-    owner = owner + np.searchsorted(at, owner, side="right")  # once the new are in
+        owner = owner - _how_many_at_or_below(dropped, owner, below=True)  # once they're gone
+    owner = owner + _how_many_at_or_below(at, owner)  # the index once the new are in
     if not len(at):
         return EventColumns(value, flag, kind, owner)
     final = at + np.arange(len(at))
@@ -266,12 +303,30 @@ def _patched_events(
         before = (fs < f) | ((fs == f) & ((ks < k) | ((ks == k) & (os_ < o))))
         places.append(lo + int(np.count_nonzero(before)))
     columns = list(zip(*new, strict=True))
+    at_places = np.array(places, dtype=np.intp)
     return EventColumns(
-        np.insert(value, places, np.array(columns[0], dtype=np.float64)),
-        np.insert(flag, places, np.array(columns[1], dtype=np.int8)),
-        np.insert(kind, places, np.array(columns[2], dtype=np.int8)),
-        np.insert(owner, places, np.array(columns[3], dtype=np.intp)),
+        _spliced(value, _NO_PLACES, at_places, np.array(columns[0])),
+        _spliced(flag, _NO_PLACES, at_places, np.array(columns[1])),
+        _spliced(kind, _NO_PLACES, at_places, np.array(columns[2])),
+        _spliced(owner, _NO_PLACES, at_places, np.array(columns[3])),
     )
+
+
+def _how_many_at_or_below(
+    marks: npt.NDArray[np.intp], values: npt.NDArray[np.intp], below: bool = False
+) -> npt.NDArray[np.intp]:
+    """For each of ``values``, how many of the sorted ``marks`` are at or below it (only
+    below it when ``below``): ``np.searchsorted(marks, values, side)``, by comparisons
+    when the marks are few (a binary search per value costs more)."""
+    if len(marks) > 8:
+        found: npt.NDArray[np.intp] = np.searchsorted(
+            marks, values, side="left" if below else "right"
+        )
+        return found
+    shift = np.zeros(len(values), dtype=np.intp)
+    for mark in marks.tolist():
+        shift += values > mark if below else values >= mark
+    return shift
 
 
 # --- agreement groups of one window -----------------------------------------------------
@@ -285,6 +340,9 @@ class _Groups:
     table: _Table
     groups: tuple[Consensus, ...]
     left: tuple[int, ...]
+    # [g]: above the weight of every point of the figures group g was chosen from but its
+    # own figures' (``Coverage.best_and_rival``); inf when not known
+    rivals: tuple[float, ...] = ()
 
 
 def _groups(table: _Table, old: _Groups | None) -> _Groups:
@@ -295,7 +353,8 @@ def _groups(table: _Table, old: _Groups | None) -> _Groups:
     set alone (``interval_groups`` relies on it too when it sweeps a subset). So once the
     figures left are those old groups 1..h left, the old groups after h follow; and while
     they are those plus a few new figures that provably cannot change the next old group
-    (``_still_best``), that group follows, with the new figures among its dissenters.
+    (``_still_best_run``, ``_reweighed``, ``_still_best``), that group follows, with the
+    new figures among its dissenters (and its weight at the voice counts now).
     """
     limit = _assessment.AGREEMENT_GROUPS
     n = len(table.ids)
@@ -303,43 +362,71 @@ def _groups(table: _Table, old: _Groups | None) -> _Groups:
         return _Groups(table, tuple(agreement_groups(table.facts, limit=limit)), ())
     prior = table.group
     old_groups, old_left = (old.groups, old.left) if old is not None else ((), ())
+    old_rivals = old.rivals if old is not None else ()
     found: list[Consensus] = []
+    rivals: list[float] = []
     group = np.full(n, _UNGROUPED, dtype=np.int64)
     still = np.ones(n, dtype=bool)  # not yet grouped
     coverage: Coverage | None = None
     index = np.arange(n)  # where the coverage's figures sit in the table
     # Each old group's figures, by position: ``order[bounds[j]:bounds[j + 1]]`` for group j.
-    order = np.argsort(prior, kind="stable")
-    bounds = np.searchsorted(prior[order], np.arange(len(old_groups) + 2))
+    # (Past the last old group all alike, as small integers: a stable radix sort.)
+    small = np.int16 if len(old_groups) < 2**14 else np.int64
+    ranked = np.minimum(prior, len(old_groups) + 1).astype(small)
+    order = np.argsort(ranked, kind="stable")
+    bounds = np.searchsorted(ranked[order], np.arange(len(old_groups) + 2))
     h: int | None = None
     near: _Near | None = None
+    gone_ids: list[int] = []
+    fresh_ids: list[int] = []
     while len(found) < limit:
         g = len(found)
         if near is None:  # after a sweep: where do the figures left stand?
             h = _nearest(prior, still, old_left)
             near = None if h is None else _Near.of(table, prior, still, h)
+            if near is not None:
+                gone_ids = table.ids[near.gone].tolist()  # dissenters of the old groups
+                fresh_ids = table.ids[near.fresh].tolist()  # after h, while they follow
         if h is not None and near is not None:
             if not len(near.fresh) and not len(near.gone):
                 # The same figures left: the old groups after h, as far as they went.
                 if g + len(old_groups) - h >= limit or old_left[-1] == 0:
                     found.extend(old_groups[h : h + limit - g])
+                    rivals.extend(old_rivals[h : h + limit - g])
                     moved = prior[still]
                     moved = np.where(moved == _UNGROUPED, _UNGROUPED, moved - h + g)
                     group[still] = np.where(moved > len(found), _UNGROUPED, moved)
                     break
             elif h < len(old_groups) and len(near.fresh) + len(near.gone) <= _FEW:
-                members = order[bounds[h + 1] : bounds[h + 2]]
-                if _still_best(table, old_groups[h], members, still, near):
-                    dissent = list(old_groups[h].dissenting)  # ids ascending
-                    for i in table.ids[near.gone].tolist():  # all among them
-                        del dissent[bisect_left(dissent, i)]
-                    for i in table.ids[near.fresh].tolist():
-                        insort(dissent, i)
-                    found.append(replace(old_groups[h], dissenting=tuple(dissent)))
-                    group[members] = g + 1
+                # As many old groups as provably still win, checked at once; if none
+                # did, the first alone: with its new weight against its rival's, or with
+                # ``_still_best``'s exact look at ties.
+                k, worst = _still_best_run(
+                    table, old_groups, order, bounds, h, still, near, limit - g
+                )
+                for j, bound in zip(range(h, h + k), worst or (), strict=True):
+                    found.append(_again(old_groups[j], gone_ids, fresh_ids))
+                    rivals.append(max(old_rivals[j], bound))
+                if not k:
+                    members = order[bounds[h + 1] : bounds[h + 2]]
+                    again = _reweighed(table, old_groups[h], old_rivals[h], members, still, near)
+                    if again is not None:
+                        found.append(_again(old_groups[h], gone_ids, fresh_ids, again[0]))
+                        rivals.append(again[1])
+                        k = 1
+                    elif worst is not None and _still_best(
+                        table, old_groups[h], members, still, near
+                    ):
+                        found.append(_again(old_groups[h], gone_ids, fresh_ids))
+                        rivals.append(np.inf)
+                        k = 1
+                if k:
+                    members = order[bounds[h + 1] : bounds[h + k + 1]]
+                    group[members] = prior[members] - h + g
                     still[members] = False
-                    np.subtract.at(near.counts, table.voice[members], 1)
-                    h += 1  # the same fresh and gone figures, one old group further
+                    taken_voices = np.bincount(table.voice[members], minlength=len(near.counts))
+                    np.subtract(near.counts, taken_voices, out=near.counts)
+                    h += k  # the same fresh and gone figures, k old groups further
                     continue
         if coverage is None:
             coverage = Coverage.from_columns(table.facts, table.columns(), table.events)
@@ -350,17 +437,36 @@ def _groups(table: _Table, old: _Groups | None) -> _Groups:
             keep = still[index]
             coverage, index = coverage.subset(keep), index[keep]
         active = still[index]
-        if (taken := _interval_group(coverage, active)) is None:
+        if (best := coverage.best_and_rival(active)) is None:
             break
-        consensus_, covered = taken
-        found.append(consensus_)
-        group[index[covered]] = g + 1
-        still[index[covered]] = False
+        position, support, covered, rival = best
+        rivals.append(rival + 2 * SUM_SLACK * max(1.0, float(len(coverage.voices))))
+        taken = index[covered]
+        group[taken] = g + 1
+        still[taken] = False
+        if (
+            h is not None
+            and near is not None
+            and h < len(old_groups)
+            and len(taken) == bounds[h + 2] - bounds[h + 1]
+            and np.all(prior[taken] == h + 1)
+        ):
+            # Old group h's figures again, at the same point (the last start among them,
+            # as they alone cover it): the figures left differ from those it left by
+            # the same fresh and gone ones, and ``near`` holds on, one group further.
+            found.append(_again(old_groups[h], gone_ids, fresh_ids, support))
+            taken_voices = np.bincount(table.voice[taken], minlength=len(near.counts))
+            np.subtract(near.counts, taken_voices, out=near.counts)
+            h += 1
+            continue
+        found.append(_consensus.group_of(coverage, active, position, support, covered))
         near = None
     k = len(found)
     taken_by = np.bincount(np.minimum(group, k + 1), minlength=k + 2)
     left_after = n - np.cumsum(taken_by)[: k + 1]
-    return _Groups(_with(table, group=group), tuple(found), tuple(left_after.tolist()))
+    return _Groups(
+        _with(table, group=group), tuple(found), tuple(left_after.tolist()), tuple(rivals)
+    )
 
 
 def _nearest(
@@ -423,6 +529,17 @@ class _Near:
         return _Near(fresh, gone, counts, raised, meets)
 
 
+def _covers_start(table: _Table, fresh: npt.NDArray[np.intp], old: Consensus) -> bool:
+    """Whether one of the ``fresh`` figures (positions) covers ``old``'s point."""
+    assert old.interval is not None
+    value, flag = old.interval.start
+    low, high = table.low[fresh], table.high[fresh]
+    low_flag, high_flag = table.low_flag[fresh], table.high_flag[fresh]
+    after_start = (low < value) | ((low == value) & (low_flag <= flag))
+    before_end = (high > value) | ((high == value) & (high_flag >= flag))
+    return bool(np.any(after_start & before_end))
+
+
 def _still_best(
     table: _Table,
     old: Consensus,
@@ -443,14 +560,10 @@ def _still_best(
     assert old.interval is not None
     if not np.all(still[members]) or len(near.raised) > _FEW:
         return False
-    value, flag = old.interval.start
     fresh = near.fresh
-    low, high = table.low[fresh], table.high[fresh]
-    low_flag, high_flag = table.low_flag[fresh], table.high_flag[fresh]
-    after_start = (low < value) | ((low == value) & (low_flag <= flag))
-    before_end = (high > value) | ((high == value) & (high_flag >= flag))
-    if np.any(after_start & before_end):
+    if _covers_start(table, fresh, old):
         return False
+    value, flag = old.interval.start
     moved = np.concatenate([table.voice[fresh], table.voice[near.gone]])
     if np.any(np.isin(table.voice[members], moved)):
         return False
@@ -480,6 +593,173 @@ def _still_best(
         if exact > old.support or (exact == old.support and len(meets) > len(old.supporting)):
             return False
     return True
+
+
+def _still_best_run(
+    table: _Table,
+    old_groups: tuple[Consensus, ...],
+    order: npt.NDArray[np.intp],
+    bounds: npt.NDArray[np.intp],
+    h: int,
+    still: npt.NDArray[np.bool_],
+    near: _Near,
+    most: int,
+) -> tuple[int, list[float] | None]:
+    """How many of the old groups h, h + 1, ... (at most ``most``) follow one after
+    another, each the best-covered point once the ones before it are taken: the first k
+    for which ``_still_best``'s sufficient conditions hold, all checked at once with the
+    figures and voice counts each would meet (``order[bounds[j + 1]:bounds[j + 2]]``:
+    old group j's figures). 0 leaves the first to ``_still_best`` itself.
+
+    Exact for the reason ``_still_best`` is: taking old group j, all of whose figures are
+    still here, leaves the figures left differing from those the old groups up to j left
+    by the same ``fresh`` and ``gone`` ones, so each step is ``_still_best``'s question
+    with the same ``near`` but for the voice counts and the figures left, which are known
+    in advance. A step passes when its members are all here (no gone figure is one),
+    none shares a voice with a fresh or gone figure, no fresh figure covers its point,
+    and every raised figure meets figures weighing clearly less than its weight: the
+    same float sum (each still figure meeting it, at the share its voice then has) and
+    margin, so a near tie stops the run and is settled by ``_still_best``.
+
+    With the count, per group taken a bound of what the raised figures meet (-inf: none
+    raised): the most a point they cover can weigh, for its rival. None instead when the
+    first fails a condition other than the weights, which ``_still_best`` has too."""
+    steps = min(most, len(old_groups) - h)
+    if steps <= 0 or len(near.raised) > _FEW:
+        return 0, None
+    # Past this many cells the per-step tables below cost more than steps one by one.
+    sizes = np.diff(bounds[h + 1 : h + steps + 2])
+    reach = np.cumsum(sizes) * np.arange(1, steps + 1)
+    steps = max(1, int(np.searchsorted(reach, 1 << 16, side="right")))
+    sizes = sizes[:steps]
+    members = order[bounds[h + 1] : bounds[h + steps + 1]]
+    step_of = np.repeat(np.arange(steps), sizes)  # when each member is taken
+    ok = np.ones(steps, dtype=bool)
+    prior = table.group
+    gone_in = prior[near.gone] - 1 - h  # the step whose group a gone figure was in
+    ok[gone_in[(gone_in >= 0) & (gone_in < steps)]] = False
+    # No fresh figure covers a group's point (the start of its interval).
+    starts = [g.interval.start for g in old_groups[h : h + steps]]  # type: ignore[union-attr]
+    value = np.array([s[0] for s in starts], dtype=np.float64)
+    flag = np.array([s[1] for s in starts], dtype=np.int8)
+    fresh = near.fresh
+    low, low_flag = table.low[fresh, None], table.low_flag[fresh, None]
+    high, high_flag = table.high[fresh, None], table.high_flag[fresh, None]
+    after_start = (low < value) | ((low == value) & (low_flag <= flag))
+    before_end = (high > value) | ((high == value) & (high_flag >= flag))
+    ok &= ~np.any(after_start & before_end, axis=0)
+    # No member shares a voice with a fresh or gone figure.
+    moved = np.zeros(len(near.counts), dtype=bool)
+    moved[table.voice[fresh]] = True
+    moved[table.voice[near.gone]] = True
+    ok &= np.bincount(step_of[moved[table.voice[members]]], minlength=steps) == 0
+    if not ok.all():  # the weights after a failing step do not matter (nor add up)
+        steps = int(np.argmin(ok))
+        if not steps:
+            return 0, None
+        taken_first = int(bounds[h + steps + 1] - bounds[h + 1])
+        ok, members, step_of = ok[:steps], members[:taken_first], step_of[:taken_first]
+    # The counts of the members' voices (``voices``) at each step; the others stay.
+    voices, member_voice = np.unique(table.voice[members], return_inverse=True)
+    width = len(voices)
+    taken = np.bincount(step_of * width + member_voice.reshape(-1), minlength=steps * width)
+    taken = taken.reshape(steps, width)
+    counts = near.counts[voices] - (np.cumsum(taken, axis=0) - taken)
+    column = np.full(len(near.counts), -1, dtype=np.int64)
+    column[voices] = np.arange(width)
+    slack = 1e-6 * max(1.0, float(len(near.counts)))  # as ``_still_best``
+    top = np.array([float(g.support) for g in old_groups[h : h + steps]])
+    worst = np.full(steps, -np.inf)
+    for meeting in near.meets:
+        meets = meeting[still[meeting]]
+        voice = table.voice[meets]
+        at = column[voice]
+        fixed = at < 0
+        weight = float(np.sum(1.0 / near.counts[voice[fixed]]))
+        meets, at = meets[~fixed], at[~fixed]
+        if len(meets):
+            # Here through the step of its old group, if among these; else throughout.
+            last = prior[meets] - 1 - h
+            last = np.where((last >= 0) & (last < steps), last, steps)
+            here = np.bincount(last * width + at, minlength=(steps + 1) * width)
+            here = np.cumsum(here.reshape(steps + 1, width)[::-1], axis=0)[::-1][:steps]
+            share = np.zeros(here.shape, dtype=np.float64)
+            np.divide(here, counts, out=share, where=here > 0)
+            weights = weight + share.sum(axis=1)
+        else:
+            weights = np.full(steps, weight)
+        ok &= weights < top - slack
+        worst = np.maximum(worst, weights + slack)  # past the float sums' error
+    k = steps if ok.all() else int(np.argmin(ok))
+    return k, worst[:k].tolist()
+
+
+def _reweighed(
+    table: _Table,
+    old: Consensus,
+    rival: float,
+    members: npt.NDArray[np.intp],
+    still: npt.NDArray[np.bool_],
+    near: _Near,
+) -> tuple[Fraction, float] | None:
+    """``old``'s weight at the voice counts now, and its new rival, when it is still
+    the best-covered point of the ``still`` figures (None: not sure). ``old`` was that of
+    the same figures with the ``near.gone`` ones and without the ``near.fresh`` ones,
+    covered by ``members`` (positions), every other point weighing at most ``rival``.
+
+    Sure when its members are all still here and no fresh figure covers its point: then
+    the same figures cover it, at their voices' shares now (``weight``). Every other
+    point that no raised figure (see ``_Near``) covers is covered by figures that were
+    there, each weighing as much or less: at most ``rival``, or, if right of the point
+    and covered by its figures alone, at most ``weight`` with as many figures or fewer.
+    A point a raised figure covers weighs at most what that figure meets. So it stays
+    ahead when ``rival`` and those are clearly below ``weight``; unlike ``_still_best``,
+    the members' voices may have gained or lost figures."""
+    assert old.interval is not None
+    if not np.isfinite(rival) or len(near.raised) > _FEW or not np.all(still[members]):
+        return None
+    fresh = near.fresh
+    if _covers_start(table, fresh, old):
+        return None
+    counts = near.counts
+    weight = exact_weight(table.voice[members], counts)
+    slack = 1e-6 * max(1.0, float(len(counts)))  # as ``_still_best``
+    bar = float(weight) - slack
+    if not rival < bar:
+        return None
+    share = np.zeros(len(counts), dtype=np.float64)
+    np.divide(1.0, counts, out=share, where=counts > 0)
+    for meeting in near.meets:
+        most = float(share[table.voice[meeting[still[meeting]]]].sum())
+        if not most < bar:
+            return None
+        rival = max(rival, most + slack)  # past the float sum's error
+    return weight, rival
+
+
+def _again(
+    old: Consensus, gone: list[int], fresh: list[int], support: Fraction | None = None
+) -> Consensus:
+    """``old`` taken again with the fresh figures (ids) among its dissenters and the gone
+    ones not, and its new ``support`` if given (built directly: ``dataclasses.replace``
+    costs more than the tuple)."""
+    return Consensus(
+        old.interval, old.text, old.best, old.supporting, _patched_ids(old.dissenting, gone, fresh),
+        old.outlets, old.independent_sources, old.support if support is None else support,
+    )  # fmt: skip
+
+
+def _patched_ids(ids: tuple[int, ...], drop: list[int], add: list[int]) -> tuple[int, ...]:
+    """Ascending ``ids`` without ``drop`` (all among them) and with ``add`` (none)."""
+    if not drop and len(add) == 1:
+        at = bisect_left(ids, add[0])
+        return ids[:at] + (add[0],) + ids[at:]  # noqa: RUF005 (unpacking: slower)
+    patched = list(ids)
+    for i in drop:
+        del patched[bisect_left(patched, i)]
+    for i in add:
+        insort(patched, i)
+    return tuple(patched)
 
 
 def _with(table: _Table, **changes: object) -> _Table:
@@ -794,6 +1074,15 @@ class IncrementalAssessment:
     def facts(self) -> list[Facts]:
         """The current facts, in ascending id order."""
         return _facts_of(self._claim)
+
+    @property
+    def ids(self) -> Sequence[int]:
+        """The current facts' ids, ascending: the assessment's own, not a copy (an update
+        replaces it; never change it)."""
+        return self._claim.ids
+
+    def fact(self, fact_id: int) -> Facts:
+        return self._claim.by_id[fact_id]
 
     def update(self, changed: Sequence[Facts], removed: Collection[int] = ()) -> Assessment:
         """Add or replace (by id) ``changed``, drop the ids ``removed`` (unknown ones are

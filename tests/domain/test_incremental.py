@@ -270,3 +270,41 @@ def test_the_bounded_search_examines_pairs_in_key_order(seed, value_type):
     keys = [_pair_key(a, b, negated) for a, b, negated in pairs]
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)
+
+
+@given(
+    st.integers(0, 2**32),
+    st.integers(1, 8),
+    st.sampled_from([2, 4, 12, 40]),
+    st.integers(10, 80),
+    st.integers(10, 30),
+)
+@settings(max_examples=100, deadline=None)
+def test_one_figure_at_a_time_on_close_points(seed, groups, voices, size, steps):
+    """Single figures come and go among a few close values and few voices, so that the
+    groups' weights stay near each other and the members' voices keep changing: the
+    updates that keep a group with its weight moved (against a rival's, see
+    ``_Groups.rivals``), carry a run of groups, or sweep a group's figures again, one
+    after another, each rival raised by the ones before."""
+    rng = random.Random(seed)
+
+    def make(i: int) -> Facts:
+        low = float(rng.randrange(8))
+        high = low + rng.choice([0, 0, 0, 1, 2])
+        voice = f"source:{rng.randrange(voices)}"
+        return Facts(i, i % 3, "o", i, voice, Stance.ASSERTS, "x", interval=Interval(low, high))
+
+    facts = [make(i) for i in range(1, size + 1)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(consensus_module, "VECTORISED_FROM", 0)
+        patch.setattr(assessment, "AGREEMENT_GROUPS", groups)
+        inc = IncrementalAssessment(facts, Behavior.FIXED, ValueType.QUANTITY)
+        top = size
+        for _ in range(steps):
+            current = inc.facts
+            if current and rng.random() < 0.25:
+                result = inc.update([], [rng.choice(current).id])
+            else:
+                top += 1
+                result = inc.update([make(top)], ())
+            assert result == assess(inc.facts, Behavior.FIXED, ValueType.QUANTITY)
