@@ -344,7 +344,6 @@ class ClaimAssessment(Base):
     claim_id: Mapped[int] = mapped_column(
         sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
     )
-    body: Mapped[str] = mapped_column(sa.Text)
     # Which rules computed it (a digest of the code): a release that changes them
     # makes every stored assessment stale.
     rules: Mapped[str] = mapped_column(sa.String(64))
@@ -353,6 +352,8 @@ class ClaimAssessment(Base):
     # Names this computation: a process holding the claim's evidence as of it in memory
     # (app/services/claim_state.py) patches that with the marked assertions only.
     token: Mapped[str | None] = mapped_column(sa.String(32))
+    # Last: SQLite reads the columns after a long value through its overflow pages.
+    body: Mapped[str] = mapped_column(sa.Text)
 
 
 class ClaimConflict(Base):

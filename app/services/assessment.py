@@ -53,13 +53,15 @@ def _engine(session: Session) -> Engine:
 
 
 def _stored(by: Any) -> Any:
+    stale = sa.exists().where(StaleClaim.claim_id == Claim.id)
     return (
         sa.select(
             Claim.id,
-            ClaimAssessment.body,
+            # Not read at all when stale: a large claim's body is megabytes, of no use then.
+            sa.case((stale, sa.null()), else_=ClaimAssessment.body).label("body"),
             ClaimAssessment.rules,
             ClaimAssessment.conflict_count,
-            sa.exists().where(StaleClaim.claim_id == Claim.id).label("stale"),
+            stale.label("stale"),
             sa.exists().where(StaleDocument.id.is_not(None)).label("documents_changed"),
         )
         .outerjoin(ClaimAssessment, ClaimAssessment.claim_id == Claim.id)
@@ -109,10 +111,11 @@ def assessment_json(
     *,
     conflict_limit: int,
     defer: list[Callable[[], None]] | None = None,
-) -> str:
+) -> str | bytes:
     """The claim's assessment as the API's JSON: the stored one while the claim is not
-    marked stale, else computed from the rows and stored for the next read (by a call
-    appended to ``defer``, when given, for the caller to make after answering)."""
+    marked stale (text, as stored), else computed from the rows (UTF-8, as written) and
+    stored for the next read (by a call appended to ``defer``, when given, for the caller
+    to make after answering)."""
     claim_id, body = stored_json(session.connection(), ref, conflict_limit=conflict_limit)
     if body is not None:
         return body

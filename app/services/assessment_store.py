@@ -50,6 +50,7 @@ from app.services.evidence import Evidence, evidence
 # Where a stored body takes its conflicts back (the top-level key occurs once: a string
 # holding these characters is escaped in JSON).
 CONFLICTS_SLOT = '"conflicts":[]'
+_CONFLICTS_SLOT_BYTES = CONFLICTS_SLOT.encode()
 BATCH = 200  # claims computed per read and stored per transaction
 
 # The code an assessment depends on; a stored assessment computed by other code is stale.
@@ -96,12 +97,20 @@ class Computed:
     token naming this computation."""
 
     claim_id: int
-    body: str
-    conflicts: list[dict[str, object]]
+    # The body as written, in parts to join: the first holds the conflicts' slot. Joined
+    # once for the answer (with its conflicts), once more to be stored, after it.
+    parts: tuple[bytes, ...]
+    conflicts: list[dict[str, object]]  # claim_conflicts rows, most severe first, unranked
     token: str
 
-    def json(self, conflict_limit: int) -> str:
-        return with_conflicts(self.body, [str(c["body"]) for c in self.conflicts[:conflict_limit]])
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.parts)
+
+    def json(self, conflict_limit: int) -> bytes:
+        bodies = [str(c["body"]).encode() for c in self.conflicts[:conflict_limit]]
+        listed = b'"conflicts":[' + b",".join(bodies) + b"]"
+        return b"".join((self.parts[0].replace(_CONFLICTS_SLOT_BYTES, listed, 1), *self.parts[1:]))
 
 
 def with_conflicts(body: str, conflicts: Sequence[str]) -> str:
@@ -200,8 +209,8 @@ def _held(ev: Evidence, *, states: ClaimStates, marks: dict[int, Marks]) -> Comp
 
 
 def _from_state(state: ClaimState, token: str) -> Computed:
-    body, rows = state.outputs()
-    return _ranked(state.claim.id, body.decode(), rows, token)
+    parts, rows = state.outputs()
+    return Computed(state.claim.id, parts, rows, token)
 
 
 def _compute(
@@ -220,21 +229,17 @@ def _compute(
             found.append(computed)
             continue
         result = assess(ev.facts, ev.claim.behavior, ev.claim.value_type)
-        body = views.assessment_json(ev, result, conflict_limit=0).decode()
+        body = views.assessment_json(ev, result, conflict_limit=0)
         conflicts = views.conflicts_json(ev, result.conflicts)
         found.append(_computed(ev, result.conflicts, conflicts, body, new_token()))
     return found
 
 
 def _computed(
-    ev: Evidence, conflicts: Sequence[Conflict], bodies: Sequence[bytes], body: str, token: str
+    ev: Evidence, conflicts: Sequence[Conflict], bodies: Sequence[bytes], body: bytes, token: str
 ) -> Computed:
     rows = [conflict_row(ev, c, json) for c, json in zip(conflicts, bodies, strict=True)]
-    return _ranked(ev.claim.id, body, rows, token)
-
-
-def _ranked(claim_id: int, body: str, rows: list[dict[str, object]], token: str) -> Computed:
-    return Computed(claim_id, body, [row | {"rank": rank} for rank, row in enumerate(rows)], token)
+    return Computed(ev.claim.id, (body,), rows, token)
 
 
 def store(engine: Engine, computed: Sequence[Computed], marks: dict[int, Marks]) -> int:
@@ -259,7 +264,7 @@ def store(engine: Engine, computed: Sequence[Computed], marks: dict[int, Marks])
         assessments = [
             {
                 "claim_id": c.claim_id,
-                "body": c.body,
+                "body": c.body.decode(),
                 "rules": RULES,
                 "conflict_count": len(c.conflicts),
                 "token": c.token,
@@ -267,7 +272,8 @@ def store(engine: Engine, computed: Sequence[Computed], marks: dict[int, Marks])
             for c in kept
         ]
         conn.execute(sa.insert(ClaimAssessment), assessments)
-        rows = [row for c in kept for row in c.conflicts]
+        # Ranked here, after the answer: the rows of a held claim are shared with its state.
+        rows = [row | {"rank": rank} for c in kept for rank, row in enumerate(c.conflicts)]
         if rows:
             conn.execute(sa.insert(ClaimConflict), rows)
     return len(kept)

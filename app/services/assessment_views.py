@@ -383,13 +383,11 @@ _NO_TIMELINE = b'"timeline":[]}'  # the body's last field: see AssessmentOut
 
 
 @gc_paused()
-def assessment_json_with(
-    ev: Evidence, result: Assessment, timeline: Iterable[bytes], voices: VoicesOf
-) -> bytes:
-    """``assessment_json(ev, result, conflict_limit=0)`` with the timeline given as the
-    JSON of its entries (kept from an earlier computation for the unchanged ones)."""
+def assessment_head(ev: Evidence, result: Assessment, voices: VoicesOf) -> bytes:
+    """``assessment_json(ev, result, conflict_limit=0)`` up to its timeline's array: the
+    body is this, then the JSON array of the timeline entries, then ``}``."""
     data = assessment_data(ev, result, conflict_limit=0, timeline=False, voices=voices)
     body = _adapter(AssessmentOut).dump_json(data)
     if not body.endswith(_NO_TIMELINE):
         raise AssertionError("AssessmentOut no longer ends with its timeline")
-    return b"".join((body[: -len(b"[]}")], b"[", b",".join(timeline), b"]}"))
+    return body[: -len(b"[]}")]

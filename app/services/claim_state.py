@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 import uuid
 import weakref
+from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,42 @@ class _Voices:
 
 
 _CLAIM_COLUMNS = sa.inspect(Claim).column_attrs
+_BLOCK = 128  # timeline entries joined together
+_FIRST = -(2**63)  # below every id
+
+
+class _Blocks:
+    """The timeline's JSON entries joined in blocks of facts with consecutive ids, each
+    joined again only when one of its entries changed: an answer then copies a hundred
+    blocks rather than ten thousand entries. Block b holds the facts with ids from
+    ``starts[b]`` up to the next start."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.joined: dict[int, bytes] = {}
+
+    def changed(self, fact_id: int) -> None:
+        if self.starts:
+            self.joined.pop(bisect_right(self.starts, fact_id) - 1, None)
+
+    def parts(self, ids: Sequence[int], entries: dict[int, bytes]) -> list[bytes]:
+        """The non-empty blocks of ``ids``' ``entries``, in order: the timeline's JSON
+        array holds them, comma-separated."""
+        if not self.starts:
+            self.starts, self.joined = [_FIRST, *ids[_BLOCK::_BLOCK]], {}
+        starts, found = self.starts, []
+        for b, start in enumerate(starts):
+            block = self.joined.get(b)
+            if block is None:
+                low = bisect_left(ids, start)
+                high = bisect_left(ids, starts[b + 1]) if b + 1 < len(starts) else len(ids)
+                if high - low > 4 * _BLOCK:  # grown by additions: cut anew
+                    self.starts = []
+                    return self.parts(ids, entries)
+                block = self.joined[b] = b",".join(map(entries.__getitem__, ids[low:high]))
+            if block:
+                found.append(block)
+        return found
 
 
 class ClaimState:
@@ -85,6 +122,7 @@ class ClaimState:
         self.names = self.voices.names()
         # Each fact's timeline entry as JSON, written with these consensus and voice names.
         self.entries: dict[int, bytes] = {}
+        self.blocks = _Blocks()
         self.written: tuple[set[int], dict[str, str]] = (set(), self.names)
         self.voice_lists: dict[int, tuple[tuple[int, ...], list[str]]] = {}
         self.conflicts: dict[tuple[int, int], dict[str, object]] = {}  # by pair
@@ -97,11 +135,6 @@ class ClaimState:
     @property
     def size(self) -> int:
         return len(self.rows)
-
-    def evidence(self) -> Evidence:
-        return Evidence(
-            self.claim, self.rows, self.assessment.facts, sorted(self.excluded), self.names
-        )
 
     def knows(self, stored_token: str | None, created_at: datetime) -> bool:
         """Whether the stored assessment is one this state computed or the one it started
@@ -152,6 +185,7 @@ class ClaimState:
                     voiced[assertion] = self.voices.of[assertion][0]
                     self.voices.drop(assertion)
                 self.entries.pop(assertion, None)
+                self.blocks.changed(assertion)
         if changed:
             self.conflicts = {
                 pair: row for pair, row in self.conflicts.items()
@@ -171,35 +205,43 @@ class ClaimState:
         removed = gone | {r.id for r in found if r.id not in facts}  # excluded now
         self.assessment.update(part.facts, removed)
 
-    def outputs(self) -> tuple[bytes, list[dict[str, object]]]:
-        """The assessment's JSON (conflicts left out, as stored) and its conflicts as
-        stored (``assessment_store.conflict_row``, rank left out). Timeline entries are
-        written again only for changed facts, facts that joined or left the consensus,
-        and facts of a voice whose name changed; conflicts only when one of their rows
-        changed (the pair's facts are all a conflict depends on, with the claim's)."""
-        ev = self.evidence()
-        result = self.assessment.result
+    def outputs(self) -> tuple[tuple[bytes, ...], list[dict[str, object]]]:
+        """The assessment's JSON (conflicts left out, as stored) in parts to join (the
+        first holds the conflicts' slot), and its conflicts as stored
+        (``assessment_store.conflict_row``, rank left out). Timeline entries are written
+        again only for changed facts, facts that joined or left the consensus, and facts
+        of a voice whose name changed; conflicts only when one of their rows changed (the
+        pair's facts are all a conflict depends on, with the claim's)."""
+        assessment = self.assessment
+        result = assessment.result
+        ids = assessment.ids
         in_consensus = views.consensus_ids(result)
         entries = self.entries
         stale = in_consensus ^ self.written[0]
         if self.names != self.written[1]:
             before, now = self.written[1], self.names
             renamed = {v for v in before.keys() | now.keys() if before.get(v) != now.get(v)}
-            stale.update(f.id for f in ev.facts if f.voice in renamed)
-        missing = [f for f in ev.facts if f.id not in entries or f.id in stale]
-        if missing:
-            part = Evidence(ev.claim, ev.rows, missing, ev.excluded, ev.voice_names)
-            entries.update(
-                zip([f.id for f in missing], views.timeline_json(part, in_consensus), strict=True)
-            )
-        if self.names != self.written[1]:
+            stale.update(i for i, (voice, _, _) in self.voices.of.items() if voice in renamed)
             self.voice_lists.clear()
+        redo = set(ids).difference(entries).union(stale)  # few: found by bisection
+        missing = []
+        for i in sorted(redo):
+            at = bisect_left(ids, i)
+            if at < len(ids) and ids[at] == i:  # else a fact no more
+                missing.append(assessment.fact(i))
+                self.blocks.changed(i)
+        ev = Evidence(self.claim, self.rows, missing, sorted(self.excluded), self.names)
+        if missing:
+            written = views.timeline_json(ev, in_consensus)
+            entries.update(zip([f.id for f in missing], written, strict=True))
         self.written = (in_consensus, self.names)
-        timeline = [entries[f.id] for f in ev.facts]
-        body = views.assessment_json_with(ev, result, timeline, self._voices)
+        head = views.assessment_head(ev, result, self._voices)
+        blocks = self.blocks.parts(ids, entries)
+        timeline = [b","] * (2 * len(blocks) - 1) if blocks else []
+        timeline[::2] = blocks
         groups = {id(g.supporting) for w in result.windows for g in w.groups}
         self.voice_lists = {k: v for k, v in self.voice_lists.items() if k in groups}
-        return body, self._conflict_rows(ev)
+        return (head, b"[", *timeline, b"]}"), self._conflict_rows(ev)
 
     def _voices(self, ids: tuple[int, ...]) -> list[str]:
         """``views.voices_of``, remembered for the groups an update kept: the very same

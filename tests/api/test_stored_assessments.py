@@ -216,7 +216,7 @@ def test_worker_processes_store_what_one_process_computes(seeded, engine, monkey
     """`provenance assess --jobs N`: batches computed in worker processes, stored by them."""
     with Session(engine) as session:
         ids = list(session.scalars(sa.select(Claim.id)))
-        expected = {c.claim_id: c.body for c in store.compute(session, ids)}
+        expected = {c.claim_id: c.body.decode() for c in store.compute(session, ids)}
         assert store.stale_count(session) == len(ids)
     monkeypatch.setattr(store, "BATCH", 5)  # several batches over the two workers
     assert store.refresh(engine, jobs=2) == len(ids)

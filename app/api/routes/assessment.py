@@ -52,12 +52,12 @@ async def claim_assessment(
 
 def _assessment_json(
     factory: sessionmaker[Session], ref: str, conflict_limit: int
-) -> tuple[str, BackgroundTask | None]:
+) -> tuple[str | bytes, BackgroundTask | None]:
     engine: Engine = factory.kw["bind"]
     with engine.connect() as conn:  # a stored one: one query, no ORM session
-        _, body = assessment.stored_json(conn, ref, conflict_limit=conflict_limit)
-    if body is not None:
-        return body, None
+        _, stored = assessment.stored_json(conn, ref, conflict_limit=conflict_limit)
+    if stored is not None:
+        return stored, None
     later: list[Callable[[], None]] = []
     with transaction(factory) as session:
         body = assessment.assessment_json(session, ref, conflict_limit=conflict_limit, defer=later)
