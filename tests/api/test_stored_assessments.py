@@ -127,12 +127,19 @@ class StoredAssessmentsStayTrue(RandomWrites):
 
 @pytest.mark.parametrize("in_memory", [False, True], ids=["stored", "in-memory"])
 def test_stored_assessments_equal_fresh_ones_after_any_writes(
-    engine: Engine, settings: Settings, api_keys: dict[Role, str], in_memory: bool
+    engine: Engine,
+    settings: Settings,
+    api_keys: dict[Role, str],
+    in_memory: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With ``in_memory``, every claim's state is held by the server and patched from
-    the marked assertions (app/services/claim_state.py) rather than computed in full."""
+    the marked assertions (app/services/claim_state.py) rather than computed in full,
+    its timeline's JSON kept in blocks of two entries (so that the blocks a write
+    touches, and those cut anew as a claim grows, are those a small claim has)."""
     if in_memory:
         settings = settings.model_copy(update={"assessment_memory_from": 1})
+        monkeypatch.setattr(claim_state, "_BLOCK", 2)
     run_random_writes(StoredAssessmentsStayTrue, engine, settings, api_keys, examples=15)
 
 
