@@ -124,24 +124,18 @@ _COLUMNS = (
 
 # Built once: building a 22-column SELECT costs more than running it on a small claim.
 # Outlets and sources are few: read apart, by id, rather than joined to every row.
-_LIVE_ROWS = (
-    sa.select(*_COLUMNS)
-    .join(Document, Document.id == Assertion.document_id)
-    .where(
-        Assertion.claim_id.in_(sa.bindparam("claim_ids", expanding=True)),
-        Assertion.deleted_at.is_(None),
+def _live(column: Any, param: str, *order: Any) -> sa.Select[Any]:
+    """The live assertions whose ``column`` is in the list bound as ``param``."""
+    return (
+        sa.select(*_COLUMNS)
+        .join(Document, Document.id == Assertion.document_id)
+        .where(column.in_(sa.bindparam(param, expanding=True)), Assertion.deleted_at.is_(None))
+        .order_by(*order)
     )
-    .order_by(Assertion.claim_id, Assertion.id)
-)
-_LIVE_BY_ID = (
-    sa.select(*_COLUMNS)
-    .join(Document, Document.id == Assertion.document_id)
-    .where(
-        Assertion.id.in_(sa.bindparam("ids", expanding=True)),
-        Assertion.deleted_at.is_(None),
-    )
-    .order_by(Assertion.id)
-)
+
+
+_LIVE_ROWS = _live(Assertion.claim_id, "claim_ids", Assertion.claim_id, Assertion.id)
+_LIVE_BY_ID = _live(Assertion.id, "ids", Assertion.id)
 _OUTLETS = sa.select(Outlet.id, Outlet.slug, Outlet.name, Outlet.kind).where(
     Outlet.id.in_(sa.bindparam("ids", expanding=True))
 )

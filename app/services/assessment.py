@@ -180,10 +180,7 @@ def conflicts(
 ) -> tuple[list[ConflictOut], str | None]:
     """Every conflicting pair across live claims, most severe first (then by claim and
     assertion ids): stale claims are assessed first, then the stored pairs are paged."""
-    engine = _engine(session)
-    store.refresh(
-        engine, None if claim_id is None else [claim_id], states=claim_state.states_for(engine)
-    )
+    store.refresh(_engine(session), None if claim_id is None else [claim_id])
     order = (ClaimConflict.sort_key, ClaimConflict.claim_id, ClaimConflict.a_id, ClaimConflict.b_id)
     stmt = _stored_conflicts(claim_id, outlet_id, source_id, min_severity, *order)
     if cursor is not None:
@@ -233,10 +230,7 @@ def conflicts_by_claim(
     """Every conflict the filters select, claim by claim (by claim id), most severe first
     within a claim; read ``batch`` rows at a time, each batch in its own session."""
     with factory() as session:
-        engine = _engine(session)
-    store.refresh(
-        engine, None if claim_id is None else [claim_id], states=claim_state.states_for(engine)
-    )
+        store.refresh(_engine(session), None if claim_id is None else [claim_id])
     order = (ClaimConflict.claim_id, ClaimConflict.sort_key, ClaimConflict.a_id, ClaimConflict.b_id)
     after: tuple[Any, ...] | None = None
     while True:

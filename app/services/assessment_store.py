@@ -43,7 +43,7 @@ from app.domain.assessment import assess
 from app.domain.compare import Conflict
 from app.progress import QUIET, Ticker
 from app.services import assessment_views as views
-from app.services.claim_state import ClaimState, ClaimStates, new_token
+from app.services.claim_state import ClaimState, ClaimStates, new_token, states_for
 from app.services.conflict_rows import conflict_row
 from app.services.evidence import Evidence, evidence
 
@@ -390,7 +390,9 @@ def refresh(
     given); returns how many were stored. Claims marked again by a write during the run
     are left stale for the next one. ``jobs`` > 1 computes batches in that many worker
     processes (the work is CPU-bound Python; each worker stores its own batches).
-    ``states``: see ``compute`` (one process only)."""
+    ``states``: see ``compute``; by default those the server keeps for ``engine``
+    (``claim_state.enable``), if any (one process only)."""
+    states = states or states_for(engine)
     check_rules(engine)
     expand_stale_documents(engine)
     batches = _stale_batches(engine, claim_ids)

@@ -58,30 +58,27 @@ def _sqlite(with_assertion: bool) -> None:
         )
 
 
+def _pg_marks(operations: str, rows: str) -> str:
+    """Mark the claims of the transition table ``rows`` for the ``operations``: one mark
+    per row, naming it, up to ``_PER_ROW`` rows; else one per claim, naming none."""
+    return f"""
+  IF TG_OP IN ({operations}) THEN
+    per_row := (SELECT count(*) FROM (SELECT 1 FROM {rows} LIMIT {_PER_ROW + 1}) r)
+      <= {_PER_ROW};
+    IF per_row THEN
+      INSERT INTO stale_claims (claim_id, assertion_id) SELECT claim_id, id FROM {rows};
+    ELSE
+      INSERT INTO stale_claims (claim_id) SELECT DISTINCT claim_id FROM {rows};
+    END IF;
+  END IF;"""
+
+
 _PG_WITH_ASSERTION = f"""
 CREATE OR REPLACE FUNCTION provenance_stale_assertions() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   per_row boolean;
-BEGIN
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    per_row := (SELECT count(*) FROM (SELECT 1 FROM new_rows LIMIT {_PER_ROW + 1}) n)
-      <= {_PER_ROW};
-    IF per_row THEN
-      INSERT INTO stale_claims (claim_id, assertion_id) SELECT claim_id, id FROM new_rows;
-    ELSE
-      INSERT INTO stale_claims (claim_id) SELECT DISTINCT claim_id FROM new_rows;
-    END IF;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    per_row := (SELECT count(*) FROM (SELECT 1 FROM old_rows LIMIT {_PER_ROW + 1}) o)
-      <= {_PER_ROW};
-    IF per_row THEN
-      INSERT INTO stale_claims (claim_id, assertion_id) SELECT claim_id, id FROM old_rows;
-    ELSE
-      INSERT INTO stale_claims (claim_id) SELECT DISTINCT claim_id FROM old_rows;
-    END IF;
-  END IF;
+BEGIN{_pg_marks("'INSERT', 'UPDATE'", "new_rows")}{_pg_marks("'UPDATE', 'DELETE'", "old_rows")}
   RETURN NULL;
 END
 $$"""

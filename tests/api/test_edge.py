@@ -11,6 +11,7 @@ import pytest
 from app.config import Settings
 from app.domain.vocabulary import Role
 from app.main import create_app
+from tests.apps import served
 
 pytestmark = pytest.mark.anyio
 
@@ -20,14 +21,8 @@ LIMIT = 200
 @pytest.fixture
 async def small_client(db, settings, api_keys) -> AsyncIterator[httpx.AsyncClient]:
     """The app with a 200-byte body limit, sending an editor's key."""
-    app = create_app(settings.model_copy(update={"max_body_bytes": LIMIT}))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    headers = {"Authorization": f"Bearer {api_keys[Role.EDITOR]}"}
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers=headers
-    ) as client:
+    async with served(settings, key=api_keys[Role.EDITOR], max_body_bytes=LIMIT) as client:
         yield client
-    app.state.engine.dispose()
 
 
 def outlet_body(size: int) -> bytes:

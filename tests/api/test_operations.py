@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -16,22 +13,11 @@ from app.db import migrate
 from app.domain.vocabulary import Role
 from app.main import create_app
 from tests import builders
+from tests.apps import served
 
 pytestmark = pytest.mark.anyio
 
 BROWSER_APP = "https://analyst.example"
-
-
-@asynccontextmanager
-async def served(settings: Settings, **changes: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """The app built with ``changes`` to the settings, over httpx's ASGI transport."""
-    app = create_app(settings.model_copy(update=changes))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
-    finally:
-        app.state.engine.dispose()
 
 
 @pytest.fixture

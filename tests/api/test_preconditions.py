@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from app.domain.vocabulary import Role
-from app.main import create_app
 from tests import builders
+from tests.apps import served
 
 pytestmark = pytest.mark.anyio
 
@@ -103,14 +103,8 @@ async def test_a_stale_if_match_on_an_assertion_edit_is_refused(client):
 @pytest.fixture
 async def strict_client(db, settings, api_keys) -> AsyncIterator[httpx.AsyncClient]:
     """An editor's client of a server with ``require_if_match`` set."""
-    app = create_app(settings.model_copy(update={"require_if_match": True}))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    headers = {"Authorization": f"Bearer {api_keys[Role.EDITOR]}"}
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers=headers
-    ) as c:
+    async with served(settings, key=api_keys[Role.EDITOR], require_if_match=True) as c:
         yield c
-    app.state.engine.dispose()
 
 
 async def test_a_server_that_requires_if_match_refuses_changes_without_it(strict_client):

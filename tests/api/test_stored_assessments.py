@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.db.models import Assertion, Claim, ClaimAssessment, StaleClaim
 from app.domain.vocabulary import Role
-from app.main import create_app
 from app.services import assessment_store as store
 from app.services import claim_state, exports
 from tests import builders
 from tests.api.test_history_replay import RandomWrites, _ref, run_random_writes
+from tests.apps import served
 
 
 def fresh_assessments(engine: Engine) -> dict[int, Any]:
@@ -253,14 +253,8 @@ async def held_client(
     db: sessionmaker[Session], settings: Settings, api_keys: dict[Role, str]
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app holding every claim's state in memory (``assessment_memory_from`` 1)."""
-    app = create_app(settings.model_copy(update={"assessment_memory_from": 1}))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    headers = {"Authorization": f"Bearer {api_keys[Role.EDITOR]}"}
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers=headers
-    ) as c:
+    async with served(settings, key=api_keys[Role.EDITOR], assessment_memory_from=1) as c:
         yield c
-    app.state.engine.dispose()
 
 
 @pytest.mark.anyio
