@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import datetime
 from typing import Any
@@ -14,35 +13,15 @@ from app.db import queries
 from app.db.lookup import find
 from app.db.models import Document, DocumentBand, Outlet
 from app.domain.errors import InvalidInput
-from app.domain.extract.clean import clean_capture, html_to_text, looks_like_html
 from app.domain.similarity import best_original, fingerprint
 from app.schemas.records import DocumentIn, DocumentPatch
 from app.services import rows
+from app.services.document_text import derive_text, text_sha256
 from app.services.rows import Expected
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def new_key(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:20]}"
-
-
-def derive_text(raw_text: str, clean_text: str | None = None) -> dict[str, Any]:
-    """What a capture's text is made of: an HTML capture's reader text, the spans that
-    are not the article (with why), and the cleaned article text."""
-    html = looks_like_html(raw_text)
-    plain = html_to_text(raw_text) if html else None
-    cleaned = clean_capture(plain if plain is not None else raw_text)
-    return {
-        "content_type": "text/html" if html else "text/plain",
-        "plain_text": plain,
-        "clean_text": clean_text if clean_text is not None else cleaned.clean,
-        "excluded_spans": [
-            {"start": s.start, "end": s.end, "reason": s.reason.value} for s in cleaned.excluded
-        ],
-    }
 
 
 def document_fields(session: Session, body: DocumentIn) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from app.schemas.views import (
     OutletRef,
     SourceRef,
 )
-from app.services.documents import text_sha256
+from app.services.document_text import text_sha256
 from app.services.records import as_of_of, quote_of, value_of
 
 

@@ -165,19 +165,22 @@ def test_the_batched_import_stores_what_the_per_record_import_stores(
     size = generated[1]["outlet"] + generated[1]["source"] + generated[1]["claim"] + 80
     small = _head(generated[0], size, tmp_path / "small.ndjson")
     contents = []
-    for fast in (True, False):
+    # Batched with documents' texts from the worker, batched without, record by record.
+    for fast, worker_after in ((True, 0), (True, None), (False, None)):
         _empty(db.kw["bind"])
         report = bundle.ImportReport()
         with transaction(db) as session, small.open(encoding="utf-8") as lines:
             ingest.import_records(
-                session, bundle.parse_lines(lines), "test:bench", report, fast=fast, batch_size=97
-            )
+                session, bundle.parse_lines(lines), "test:bench", report, fast=fast,
+                batch_size=97, worker_after=worker_after,
+            )  # fmt: skip
         assert sum(report.created.values()) == size
         contents.append(_contents(db))
-    batched, one_by_one = contents
-    assert batched.keys() == one_by_one.keys()
+    with_worker, batched, one_by_one = contents
+    assert batched.keys() == one_by_one.keys() == with_worker.keys()
     for table in batched:
         assert batched[table] == one_by_one[table], table
+        assert with_worker[table] == one_by_one[table], table
     assert len(batched["document_bands"]) > 0
     assert len(batched["assertion_intermediaries"]) > 0
 
