@@ -31,6 +31,7 @@ from app.services import assertions, catalog, claims, documents, records, rows
 
 _RECORD = TypeAdapter[Any](BundleRecord)
 TYPES = ("outlet", "source", "claim", "document", "assertion")
+_BYTES_PER_RECORD = 600  # about an assertion's line: a bundle's size over this, its records
 
 
 @dataclass
@@ -171,23 +172,32 @@ def import_lines(
     *,
     base: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    expected: int = 0,
 ) -> ImportReport:
     """Upsert every record of a bundle; raises ``BundleError`` naming the first bad line.
 
     New records are stored in batches (``app.services.ingest``); a batch holding a stored
-    record, or a bad one, goes through ``_upsert`` record by record."""
+    record, or a bad one, goes through ``_upsert`` record by record. ``expected``: about
+    how many records come (a large import into a small SQLite database builds some
+    indexes once at the end)."""
     from app.services import ingest  # ingest uses this module's per-record upsert
 
     report = ImportReport()
-    ingest.import_records(session, parse_lines(lines), actor, report, base=base, progress=progress)
+    ingest.import_records(
+        session, parse_lines(lines), actor, report, base=base, progress=progress,
+        expected=expected,
+    )  # fmt: skip
     return report
 
 
 def import_file(
     session: Session, path: Path, actor: str, *, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
+    expected = path.stat().st_size // _BYTES_PER_RECORD
     with path.open(encoding="utf-8") as handle:
-        return import_lines(session, handle, actor, base=path.parent, progress=progress)
+        return import_lines(
+            session, handle, actor, base=path.parent, progress=progress, expected=expected
+        )
 
 
 def _live(model: type[Tracked], *options: Any) -> sa.Select[Any]:

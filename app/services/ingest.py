@@ -837,13 +837,15 @@ def import_records(
     batch_size: int = BATCH,
     fast: bool = True,
     worker_after: int | None = WORKER_AFTER,
+    expected: int = 0,
 ) -> None:
     """Store ``records`` (line number, validated record) in batches; fills ``report``.
     ``fast=False`` stores every record through the per-record upsert (the reference).
 
     Records are read up to ``_LOOKAHEAD`` lines ahead of the batch being stored, and past
     ``worker_after`` documents (None: never) their texts are cleaned and fingerprinted in
-    a worker process meanwhile (``TextsAhead``)."""
+    a worker process meanwhile (``TextsAhead``). ``expected``: about how many records
+    come (``_indexes_deferred``)."""
     batch: list[tuple[int, Any]] = []
     keys: set[tuple[str, Any]] = set()
     read: deque[tuple[int, Any]] = deque()
@@ -874,7 +876,12 @@ def import_records(
         if len(batch) >= batch_size:
             flush()
 
-    with _page_cache(session), _young_collections_only(), ahead:
+    with (
+        _page_cache(session),
+        _indexes_deferred(session, expected),
+        _young_collections_only(),
+        ahead,
+    ):
         for number, record in records:
             if fast and isinstance(record, DocumentRecord) and record.raw_text:
                 ahead.give(number, record.raw_text, record.clean_text)
@@ -899,6 +906,42 @@ def _young_collections_only() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def _indexes_deferred(session: Session, expected: int) -> Iterator[None]:
+    """On SQLite, when about ``expected`` records come (at least DEFER_INDEXES_FROM) and
+    more than the assertions already stored, the secondary indexes of the tables that grow
+    the most are dropped in the import's transaction and made again, from their stored
+    SQL, at its end: one sorted build instead of a million scattered inserts (an import
+    into an empty database 20% faster at 230,000 records). Readers do not see it: the
+    transaction is all or nothing. Not on PostgreSQL, where ``DROP INDEX`` would lock the
+    tables' readers out for the whole import."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or expected < DEFER_INDEXES_FROM:
+        yield
+        return
+    stored = connection.exec_driver_sql("SELECT max(id) FROM assertions").scalar() or 0
+    if stored >= expected:
+        yield
+        return
+    names = ", ".join(f"'{t}'" for t in _DEFERRED)
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({names}) ORDER BY name"
+    ).all()
+    # The driver begins its transaction at the first write, not at DDL: one that changes
+    # nothing comes first, so that the drops are part of the import's transaction.
+    connection.exec_driver_sql("DELETE FROM stale_claims WHERE 0")
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:  # on an error the rollback brings them back
+        connection.exec_driver_sql(sql)
+
+
+DEFER_INDEXES_FROM = 50_000
+_DEFERRED = ("assertions", "revisions", "stale_claims")  # a row or more per record
 
 
 @contextmanager
