@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from app.db.evidence_rows import gc_paused
 from app.db.models import (
     Assertion,
     AssertionIntermediary,
@@ -84,6 +85,8 @@ _NATURAL = {
 }
 _CANDIDATES = 50  # as queries.near_duplicate_candidates
 _SQLITE_CACHE_KIB = 128 * 1024  # SQLite's page cache during an import
+DEFER_INDEXES_FROM = 50_000  # records expected before an import builds some indexes last
+_DEFERRED = ("assertions", "revisions", "stale_claims")  # a row or more per record
 
 
 _JSON_NULL = {("revisions", "before"), ("revisions", "after")}
@@ -865,7 +868,7 @@ def import_records(
             ahead.done(batch[-1][0])
             batch.clear()
             keys.clear()
-            gc.collect(1)  # the batch's cycles; see _young_collections_only
+            gc.collect(1)  # the batch's cycles (the collector is paused: see below)
 
     def add(number: int, record: Any) -> None:
         key = (record.type, getattr(record, _NATURAL[record.type]))
@@ -876,12 +879,11 @@ def import_records(
         if len(batch) >= batch_size:
             flush()
 
-    with (
-        _page_cache(session),
-        _indexes_deferred(session, expected),
-        _young_collections_only(),
-        ahead,
-    ):
+    # The collector paused: its full collections walk every object the import keeps (an
+    # entry per outlet, source, claim and document stored), the more often the more there
+    # are (a sixth of a 230,000-record import's time); each batch's young objects are
+    # collected after it.
+    with _page_cache(session), _indexes_deferred(session, expected), gc_paused(), ahead:
         for number, record in records:
             if fast and isinstance(record, DocumentRecord) and record.raw_text:
                 ahead.give(number, record.raw_text, record.clean_text)
@@ -891,21 +893,6 @@ def import_records(
         while read:
             add(*read.popleft())
         flush()
-
-
-@contextmanager
-def _young_collections_only() -> Iterator[None]:
-    """The cyclic garbage collector paused for the import, each batch's young objects
-    collected after it (``gc.collect(1)``). Left on, its full collections walk every
-    object the import keeps (an entry per outlet, source, claim and document it stored),
-    the more often the more there are: a sixth of the time of a 230,000-record import."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager
@@ -938,10 +925,6 @@ def _indexes_deferred(session: Session, expected: int) -> Iterator[None]:
     yield
     for _, sql in indexes:  # on an error the rollback brings them back
         connection.exec_driver_sql(sql)
-
-
-DEFER_INDEXES_FROM = 50_000
-_DEFERRED = ("assertions", "revisions", "stale_claims")  # a row or more per record
 
 
 @contextmanager
