@@ -10,7 +10,9 @@ In one run, on the same bundle (``bench.generate``):
   table (no keys, no checks, no indexes);
 - PostgreSQL (a throwaway database on the server of ``--postgres``, migrated with Alembic
   as the app does): the import, and the baseline: psycopg's ``COPY`` of the same rows
-  (type, natural key, the record as jsonb) into a bare table.
+  (type, natural key, the record as jsonb) into a bare table. Then its floor: the rows the
+  import stored, copied back with ``COPY`` into a fresh migrated database (``child_floor``),
+  the server's own share of any import of this schema, as a ratio to the baseline too.
 
 Every figure is the wall time of a child process, measured the same way for the import
 and its baseline. The import runs in its own child (as ``provenance import`` does: one
@@ -161,6 +163,36 @@ def child_copy(url: str, bundle_path: str) -> None:
     print(json.dumps({"rows": rows, "peak_mb": _peak_mb()}))
 
 
+def child_floor(imported_url: str, url: str) -> None:
+    """PostgreSQL's floor: the rows an import stored, copied as they are into a fresh
+    migrated database (its keys, checks, foreign keys, triggers and indexes in place),
+    table by table, parents first: the server's own share of any import of this bundle,
+    with no parsing, checking or preparing at all. Stale marks are left to the triggers."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from app.db.models import Base
+
+    def plain(u: str) -> str:
+        return make_url(u).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    skip = {"stale_claims", "stale_documents"}  # written by the triggers of the copy
+    rows = 0
+    with psycopg.connect(plain(imported_url)) as source, psycopg.connect(plain(url)) as target:
+        for table in Base.metadata.sorted_tables:
+            if table.name in skip:
+                continue
+            names = ", ".join(f'"{c.name}"' for c in table.columns)
+            out_sql = f'COPY (SELECT {names} FROM "{table.name}") TO STDOUT (FORMAT BINARY)'
+            in_sql = f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT BINARY)'
+            with source.cursor() as out_cursor, target.cursor() as in_cursor:
+                with out_cursor.copy(out_sql) as out, in_cursor.copy(in_sql) as into:
+                    for data in out:
+                        into.write(data)
+                rows += in_cursor.rowcount
+    print(json.dumps({"rows": rows, "peak_mb": _peak_mb()}))
+
+
 # ---- databases ---------------------------------------------------------------------
 
 
@@ -240,6 +272,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if "postgresql" in args.backends:
             url = _migrated(_new_postgres(args.postgres, "bench_ingest"))
             copy_url = _new_postgres(args.postgres, "bench_copy")
+            floor_url = _migrated(_new_postgres(args.postgres, "bench_floor"))
             try:
                 seconds, report = _child("_import", url, str(bundle))
                 imported = Timed(seconds, report["rows"], report["peak_mb"])
@@ -247,11 +280,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 seconds, copied = _child("_copy", copy_url, str(bundle))
                 base = Timed(seconds, copied["rows"])
                 _say(f"postgresql COPY: {base.rate:,.0f} rows/s")
+                seconds, floor_report = _child("_floor", url, floor_url)
+                floor = Timed(seconds, rows)  # the bundle's records, as the import's rate
+                _say(f"postgresql floor (the stored rows copied back): {floor.rate:,.0f} rows/s")
             finally:
                 _drop_postgres(args.postgres, copy_url)
+                _drop_postgres(args.postgres, floor_url)
                 if not args.keep:
                     _drop_postgres(args.postgres, url)
             results["postgresql"] = _figures(imported, base, "postgresql")
+            results["postgresql"].update(
+                floor_seconds=round(floor.seconds, 2),
+                floor_rows_per_s=round(floor.rate),
+                floor_table_rows=floor_report["rows"],
+                floor_ratio=round(floor.rate / base.rate, 3),
+            )
             if args.keep:
                 results["postgresql"]["database"] = url
     finally:
@@ -305,6 +348,14 @@ def _print(results: dict[str, Any]) -> None:
             f"| {f['ratio']:.2f} (>= {f['target_ratio']:.2f}: {ok}) "
             f"| {f['import_peak_mb']:.0f} MB (< {MEMORY_MB}: {mem}) |"
         )
+    f = results.get("postgresql")
+    if f is not None:
+        print(
+            f"\nPostgreSQL floor: the {f['floor_table_rows']:,} rows the import stored, copied "
+            f"back into a fresh migrated database, take {f['floor_seconds']} s: "
+            f"{f['floor_rows_per_s']:,} records/s, ratio {f['floor_ratio']:.2f} to COPY "
+            "(no import of this schema can beat it)."
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -313,6 +364,8 @@ def main(argv: list[str] | None = None) -> None:
         return child_import(argv[1], argv[2])
     if argv and argv[0] == "_copy":
         return child_copy(argv[1], argv[2])
+    if argv and argv[0] == "_floor":
+        return child_floor(argv[1], argv[2])
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 1,000,000 assertions")
     parser.add_argument("--seed", type=int, default=7)
