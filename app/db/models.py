@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
-from app.db.types import JSONDocument, UTCDateTime, utcnow, vocabulary
+from app.db.types import JSONDocument, UTCDateTime, utcnow, vocabulary, vocabulary_check
 from app.domain.vocabulary import (
     AssertionStatus,
     Behavior,
@@ -39,6 +39,14 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@sa.event.listens_for(sa.Column, "after_parent_attach")
+def _vocabulary_check(column: sa.Column[Any], table: sa.Table) -> None:
+    """The models' vocabulary columns get their CHECK constraint (only theirs: not the
+    tables Alembic builds)."""
+    if isinstance(table, sa.Table) and table.metadata is Base.metadata:
+        vocabulary_check(column, table)
 
 
 class Tracked:

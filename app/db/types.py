@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -40,15 +41,31 @@ JSONDocument = sa.JSON().with_variant(JSONB(), "postgresql")
 
 
 def vocabulary(enum: type[StrEnum], name: str) -> sa.Enum:
-    """A VARCHAR column restricted by a named CHECK constraint to ``enum``'s values."""
+    """A VARCHAR column restricted by a named CHECK constraint to ``enum``'s values
+    (``vocabulary_check``, which the models' tables add: not SQLAlchemy's own)."""
     return sa.Enum(
         enum,
         name=name,
         native_enum=False,
-        create_constraint=True,
+        create_constraint=False,
         length=max(len(m.value) for m in enum) + 4,
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
+    )
+
+
+def vocabulary_check(column: sa.Column[Any], table: sa.Table) -> None:
+    """Add to ``table`` the CHECK constraint of ``column``'s vocabulary, named after it,
+    spelled ``x = 'a' OR x = 'b' ...``: SQLite (3.40) runs a CHECK's ``x IN ('a', 'b')``
+    by building a temporary index for the list, row after row (8 us per row for the five
+    of ``assertions``, a tenth of a large import), and the comparisons in a fraction of
+    that. NULL passes either way, as it did."""
+    kind = column.type
+    if not isinstance(kind, sa.Enum) or kind.native_enum or kind.name is None:
+        return
+    plain = sa.type_coerce(column, sa.String())
+    table.append_constraint(
+        sa.CheckConstraint(sa.or_(*(plain == value for value in kind.enums)), name=kind.name)
     )
 
 

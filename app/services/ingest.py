@@ -60,7 +60,6 @@ from app.domain.vocabulary import RevisionAction, ValueType
 from app.schemas.records import AssertionRecord, ClaimRecord, DocumentRecord
 from app.services import assertions as assertion_service
 from app.services.document_text import TextsAhead
-from app.services.revisions import _plain
 
 if TYPE_CHECKING:
     from app.services.bundle import ImportReport
@@ -78,6 +77,10 @@ _MODELS: dict[str, type[Tracked]] = {
     "document": Document,
     "assertion": Assertion,
 }
+_REFERS = {  # the columns a row's references (_Ref) stand in, and the type they refer to
+    "outlet_id": "outlet", "source_id": "source", "claim_id": "claim",
+    "document_id": "document", "duplicate_of_id": "document",
+}  # fmt: skip
 _NATURAL = {
     "outlet": "slug",
     "source": "slug",
@@ -150,15 +153,6 @@ def _columns(model: type[Tracked]) -> list[str]:
     return [attr.key for attr in sa.inspect(model).column_attrs]
 
 
-def _dated(model: type[Tracked]) -> list[str]:
-    """The columns holding dates or times (the only values a snapshot converts)."""
-    return [
-        attr.key
-        for attr in sa.inspect(model).column_attrs
-        if isinstance(attr.columns[0].type, sa.Date | sa.DateTime | UTCDateTime)
-    ]
-
-
 class Loader:
     """Stores batches of bundle records in one session; keeps what it resolved."""
 
@@ -172,7 +166,6 @@ class Loader:
         self.refs: dict[str, dict[int | str, _Ref]] = {"outlet": {}, "source": {}, "document": {}}
         self.claims: dict[int | str, _ClaimInfo] = {}
         self.columns = {label: _columns(model) for label, model in _MODELS.items()}
-        self.dated = {label: _dated(model) for label, model in _MODELS.items()}
         # Per batch: the line each new record stands on, and the texts quotes are read in.
         self.born: dict[tuple[str, int | str], int] = {}
         self.texts: dict[int | str, _DocText] = {}
@@ -276,9 +269,10 @@ class Loader:
                 "LIMIT 1"
             )
             return connection.exec_driver_sql(sql, (list(values),)).first() is not None
-        for chunk in _chunks(values):
-            stmt = sa.select(table.c.id).where(table.c[column].in_(chunk)).limit(1)
-            if connection.execute(stmt).first():
+        for chunk in _chunks(values):  # plain SQL: no statement to build and compile
+            marks = ", ".join("?" * len(chunk))
+            sql = f'SELECT 1 FROM "{table.name}" WHERE "{column}" IN ({marks}) LIMIT 1'
+            if connection.exec_driver_sql(sql, tuple(chunk)).first():
                 return True
         return False
 
@@ -623,9 +617,11 @@ class Loader:
                 continue
             table = _table(_MODELS[label])
             made = ids[label] = self._allocate(table, len(rows))
+            refers = [name for name in _REFERS if name in rows[0]]
             for row, new_id in zip(rows, made, strict=True):
                 row["id"] = new_id
-                for name, value in row.items():
+                for name in refers:
+                    value = row[name]
                     if isinstance(value, _Ref):  # a copy's original may be of this batch
                         row[name] = self._id_of(value, name, ids)
             self._insert(table, rows)
@@ -637,13 +633,9 @@ class Loader:
         return created
 
     def _id_of(self, ref: _Ref, column: str, ids: dict[str, list[int]]) -> int:
-        label = {
-            "outlet_id": "outlet", "source_id": "source", "claim_id": "claim",
-            "document_id": "document", "duplicate_of_id": "document",
-        }[column]  # fmt: skip
         if ref.id is not None:
             return ref.id
-        return ids[label][ref.pending]
+        return ids[_REFERS[column]][ref.pending]
 
     def _finish_documents(self, rows: list[dict[str, Any]], made: list[int]) -> None:
         for row, ref in zip(rows, made, strict=True):
@@ -697,20 +689,15 @@ class Loader:
         """One CREATE revision per row, its snapshot as ``revisions.snapshot`` takes it,
         dumped to JSON text here once (the column's own conversion is skipped)."""
         columns = self.columns[label]
-        dated = self.dated[label]
+        pick = operator.itemgetter(*columns)
         extra = "tags" if label == "claim" else "via" if label == "assertion" else None
-        plain: dict[date, str] = {}  # the batch's few distinct times and dates, converted once
-        dumps = orjson.dumps  # ten times json.dumps's speed, for a row or more per record
+        # orjson writes a date or a datetime as its isoformat(), as revisions.snapshot
+        # does; the times here are all in UTC (utcnow, the Timestamp type), as it makes
+        # them. Ten times json.dumps's speed, for a row or more per record.
+        dumps = orjson.dumps
         history = []
         for row in rows:
-            after = {name: row[name] for name in columns}
-            for name in dated:  # datetimes too: as revisions.snapshot writes them
-                value = after[name]
-                if value is not None:
-                    text = plain.get(value)
-                    if text is None:
-                        text = plain[value] = _plain(value)
-                    after[name] = text
+            after = dict(zip(columns, pick(row), strict=True))
             if extra is not None:
                 after[extra] = row[extra]
             history.append(
@@ -759,17 +746,18 @@ class Loader:
         if len(names) == 1:
             values = [(row[names[0]],) for row in rows]
         changing = [
-            (at, _memo(f) if f in _PURE else f, null)
-            for at, (f, null) in enumerate(zip(convert, nulls, strict=True))
-            if f
+            (at, f, null) for at, (f, null) in enumerate(zip(convert, nulls, strict=True)) if f
         ]
-        if changing:
-            for index, value in enumerate(values):
-                fixed = list(value)
-                for at, f, null in changing:
-                    if fixed[at] is not None or null:
-                        fixed[at] = f(fixed[at])
-                values[index] = tuple(fixed)
+        if changing:  # column by column: a few converted, the rest as they are
+            table_columns = list(zip(*values, strict=True))
+            for at, f, null in changing:
+                column = table_columns[at]
+                if f in _PURE:  # a batch's times and dates: few distinct, converted once
+                    done = {v: f(v) for v in set(column) if v is not None}
+                    table_columns[at] = tuple(map(done.get, column))
+                else:
+                    table_columns[at] = tuple(f(v) if v is not None or null else v for v in column)
+            values = list(zip(*table_columns, strict=True))
         columns = ", ".join(f'"{n}"' for n in names)
         if postgres:
             cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -792,19 +780,6 @@ def _sqlite_time(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(sep=" ", timespec="microseconds")
-
-
-def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``convert`` remembering its results (a batch repeats its times and dates)."""
-    done: dict[Any, Any] = {}
-
-    def converted(value: Any) -> Any:
-        found = done.get(value)
-        if found is None:
-            found = done[value] = convert(value)
-        return found
-
-    return converted
 
 
 def _json_text(value: Any) -> str:
@@ -834,7 +809,7 @@ def _converter(kind: Any, postgres: bool) -> Callable[[Any], Any] | None:
     return None
 
 
-_PURE: set[Callable[[Any], Any]] = {_sqlite_time, date.isoformat}  # worth remembering
+_PURE: set[Callable[[Any], Any]] = {_sqlite_time, date.isoformat}  # once per distinct value
 
 
 def import_records(

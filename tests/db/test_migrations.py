@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateTable
 
 from app.db import migrate
 from app.db.engine import make_engine
@@ -57,6 +58,49 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def _vocabulary_checks() -> list[tuple[str, sa.CheckConstraint, int]]:
+    """(table, constraint, how many values) of every vocabulary column's CHECK."""
+    found = []
+    for table in Base.metadata.tables.values():
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, sa.Enum) and kind.name:
+                name = f"ck_{table.name}_{kind.name}"
+                (check,) = (
+                    c for c in table.constraints
+                    if isinstance(c, sa.CheckConstraint) and c.name == name
+                )  # fmt: skip
+                found.append((table.name, check, len(kind.enums)))
+    return found
+
+
+def test_the_vocabulary_checks_are_stored_as_the_models_spell_them(engine: Engine) -> None:
+    # compare_metadata leaves CHECK constraints out: the migrations could drift from the
+    # models there unseen. Both spell them as comparisons, not as an IN list (SQLite
+    # builds a temporary index per checked row for an IN list).
+    checks = _vocabulary_checks()
+    assert len(checks) == 12
+    with engine.connect() as conn:
+        for table, check, values in checks:
+            if conn.dialect.name == "sqlite":
+                stored = conn.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+                ).scalar_one()
+                model = str(CreateTable(Base.metadata.tables[table]).compile(dialect=conn.dialect))
+                (spelled,) = (
+                    line.strip().rstrip(",").strip() for line in model.splitlines()
+                    if line.strip().startswith(f"CONSTRAINT {check.name} CHECK")
+                )  # fmt: skip
+                assert spelled in stored
+            else:
+                stored = conn.exec_driver_sql(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %s",
+                    (check.name,),
+                ).scalar_one()
+                assert stored.count(" OR ") == values - 1, stored
+                assert "ANY" not in stored, stored
 
 
 # --- The database itself refuses rows that break the rules -----------------------------
