@@ -48,11 +48,10 @@ def derive_text(raw_text: str, clean_text: str | None = None) -> dict[str, Any]:
     }
 
 
-def fingerprinted_text(raw_text: str, derived: dict[str, Any]) -> str:
+def fingerprinted_text(raw_text: str, plain_text: str | None, clean_text: str | None) -> str:
     """The text a document's fingerprint is made of: its clean text, else the text a
     reader sees (``Document.text``)."""
-    text = derived["plain_text"] if derived["plain_text"] is not None else raw_text
-    return str(derived["clean_text"] or text)
+    return clean_text or (plain_text if plain_text is not None else raw_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,7 @@ class DocumentText:
 
 def document_text(raw_text: str, clean_text: str | None = None) -> DocumentText:
     derived = derive_text(raw_text, clean_text)
-    found = fingerprint(fingerprinted_text(raw_text, derived))
+    found = fingerprint(fingerprinted_text(raw_text, derived["plain_text"], derived["clean_text"]))
     return DocumentText(text_sha256(raw_text), derived, found)
 
 

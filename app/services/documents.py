@@ -16,7 +16,7 @@ from app.domain.errors import InvalidInput
 from app.domain.similarity import best_original, fingerprint
 from app.schemas.records import DocumentIn, DocumentPatch
 from app.services import rows
-from app.services.document_text import derive_text, text_sha256
+from app.services.document_text import derive_text, fingerprinted_text, text_sha256
 from app.services.rows import Expected
 
 
@@ -94,7 +94,9 @@ def create_document(session: Session, body: DocumentIn, actor: str) -> Document:
 def store_new(session: Session, fields: dict[str, Any], actor: str) -> Document:
     """Create a document, fingerprinted and linked to the original it copies, if any."""
     document = Document(**fields)
-    found = fingerprint(document.clean_text or document.text)
+    found = fingerprint(
+        fingerprinted_text(document.raw_text, document.plain_text, document.clean_text)
+    )
     if found is not None:
         document.minhash = list(found.signature)
         if document.duplicate_of_id is None:

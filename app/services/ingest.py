@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -786,10 +785,6 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _enum_value(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
 def _converter(kind: Any, postgres: bool) -> Callable[[Any], Any] | None:
     """How a Python value of a column of type ``kind`` is passed to the driver."""
     if isinstance(kind, sa.JSON):
@@ -798,8 +793,7 @@ def _converter(kind: Any, postgres: bool) -> Callable[[Any], Any] | None:
 
             return Jsonb
         return _json_text
-    if isinstance(kind, sa.Enum):  # a StrEnum is a str to either driver
-        return None if issubclass(kind.enum_class or object, str) else _enum_value
+    # A vocabulary's StrEnum (app.db.types.vocabulary) is a str to either driver.
     if postgres:
         return None
     if isinstance(kind, UTCDateTime):
